@@ -1,0 +1,124 @@
+// Domain entities shared by server, desktop core, renderer and widget (CONTRACT.md §Core shapes).
+import { z } from 'zod';
+
+export const channelTypes = ['webchat', 'email', 'whatsapp', 'messenger', 'instagram', 'telegram', 'line', 'sms', 'voice'] as const;
+export const ChannelType = z.enum(channelTypes);
+export type ChannelType = z.infer<typeof ChannelType>;
+
+export const Role = z.enum(['agent', 'supervisor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const ConversationStatus = z.enum(['open', 'pending', 'resolved']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const MessageDirection = z.enum(['inbound', 'outbound', 'note']);
+export type MessageDirection = z.infer<typeof MessageDirection>;
+
+/** Delivery status only moves forward along this order; `failed` is final. */
+export const messageStatuses = ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export const MessageStatus = z.enum(messageStatuses);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/** Max characters of one message body; larger bodies are refused (HTTP 413, widget error). */
+export const MAX_MESSAGE_CHARS = 10_000;
+/** ISO-8601 UTC timestamps everywhere, so they sort as strings. */
+export const IsoTime = z.string().min(20).max(40);
+
+export const Agent = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  channelIds: z.array(z.string()),
+});
+export type Agent = z.infer<typeof Agent>;
+
+export const Channel = z.object({
+  id: z.string(),
+  type: ChannelType,
+  name: z.string(),
+  /** Public part of the config only: secrets are never sent to clients. */
+  config: z.record(z.string(), z.unknown()),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const Identity = z.object({ channelType: ChannelType, value: z.string() });
+export type Identity = z.infer<typeof Identity>;
+
+export const Contact = z.object({
+  id: z.string(),
+  name: z.string(),
+  identities: z.array(Identity),
+  createdAt: IsoTime,
+  isDemo: z.boolean().optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  contactId: z.string(),
+  channelId: z.string(),
+  status: ConversationStatus,
+  assigneeId: z.string().nullable(),
+  subject: z.string().nullable(),
+  lastMessageAt: IsoTime,
+  /** Preview of the newest non-note message, for the inbox row. */
+  lastMessagePreview: z.string(),
+  /** Time of the newest inbound message: drives unread markers. */
+  lastInboundAt: z.string().nullable(),
+  createdAt: IsoTime,
+  isDemo: z.boolean().optional(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  channelId: z.string(),
+  direction: MessageDirection,
+  text: z.string(),
+  status: MessageStatus,
+  /** Agent id for outbound messages and notes; null for the customer. */
+  authorId: z.string().nullable(),
+  authorName: z.string(),
+  createdAt: IsoTime,
+  failureReason: z.string().nullable().optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** A draft belongs to one agent and one conversation; it follows the agent across devices. */
+export const Draft = z.object({
+  id: z.string(), // `${agentId}:${conversationId}`
+  agentId: z.string(),
+  conversationId: z.string(),
+  text: z.string(),
+  updatedAt: IsoTime,
+});
+export type Draft = z.infer<typeof Draft>;
+
+/** Per-agent read position in a conversation, synced so unread markers follow the agent. */
+export const ReadMark = z.object({
+  id: z.string(), // `${agentId}:${conversationId}`
+  agentId: z.string(),
+  conversationId: z.string(),
+  readAt: IsoTime,
+});
+export type ReadMark = z.infer<typeof ReadMark>;
+
+export function statusRank(s: MessageStatus): number {
+  return messageStatuses.indexOf(s);
+}
+
+/** Forward-only delivery status: a late `delivered` never undoes `read`; `failed` is final. */
+export function advanceStatus(current: MessageStatus, next: MessageStatus): MessageStatus {
+  if (current === 'failed') return current;
+  if (next === 'failed') return current === 'delivered' || current === 'read' ? current : 'failed';
+  return statusRank(next) > statusRank(current) ? next : current;
+}
+
+export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiError = z.infer<typeof ApiError>;
+
+export function page<T extends z.ZodTypeAny>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}

@@ -1,0 +1,155 @@
+// The one allowlisted IPC contract between the renderer and the desktop core.
+// Carried by the Electron preload bridge (ipcRenderer.invoke) or by the browser host's WebSocket;
+// every call is validated with these schemas on the core side, and answers a Result, never throws.
+import { z } from 'zod';
+import { Agent, Channel, ChannelType, Contact, Conversation, ConversationStatus, Draft, Message, MAX_MESSAGE_CHARS } from './domain';
+import { EntityName, RejectCode } from './sync';
+
+export const ConnectionState = z.enum(['signed-out', 'connecting', 'online', 'offline']);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const SessionState = z.object({
+  serverUrl: z.string().nullable(),
+  agent: Agent.nullable(),
+  connection: ConnectionState,
+  /** Mutations written locally and not yet acknowledged by the server. */
+  pendingMutations: z.number().int().nonnegative(),
+  lastSyncedAt: z.string().nullable(),
+});
+export type SessionState = z.infer<typeof SessionState>;
+
+export const InboxView = z.enum(['mine', 'unassigned', 'all']);
+export type InboxView = z.infer<typeof InboxView>;
+
+export const InboxRow = z.object({
+  conversation: Conversation,
+  contactName: z.string(),
+  channelType: ChannelType,
+  channelName: z.string(),
+  assigneeName: z.string().nullable(),
+  unread: z.boolean(),
+});
+export type InboxRow = z.infer<typeof InboxRow>;
+
+/** A message as the agent sees it: `pending` while its mutation sits in the outbox. */
+export const MessageView = Message.extend({
+  pending: z.boolean(),
+  channelType: ChannelType,
+});
+export type MessageView = z.infer<typeof MessageView>;
+
+export const ConversationDetail = z.object({
+  conversation: Conversation,
+  contact: Contact,
+  channel: Channel,
+  messages: z.array(MessageView),
+  /** The contact's other conversations, newest first. */
+  earlier: z.array(Conversation),
+  draft: Draft.nullable(),
+  assigneeName: z.string().nullable(),
+});
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+const none = z.object({}).strict();
+
+export const ipcContract = {
+  'session.state': { args: none, result: SessionState },
+  'session.login': { args: z.object({ serverUrl: z.string().url(), email: z.string().min(1), password: z.string().min(1) }), result: SessionState },
+  'session.logout': { args: none, result: SessionState },
+  'inbox.list': {
+    args: z.object({
+      view: InboxView,
+      status: ConversationStatus.optional(),
+      channelId: z.string().optional(),
+      limit: z.number().int().positive().max(500).default(50),
+      offset: z.number().int().nonnegative().default(0),
+    }),
+    result: z.object({ items: z.array(InboxRow), total: z.number().int() }),
+  },
+  'conversation.open': { args: z.object({ id: z.string() }), result: ConversationDetail },
+  'conversation.setStatus': { args: z.object({ conversationId: z.string(), status: ConversationStatus }), result: z.null() },
+  'conversation.assign': { args: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }), result: z.null() },
+  'conversation.markRead': { args: z.object({ conversationId: z.string() }), result: z.null() },
+  'message.send': { args: z.object({ conversationId: z.string(), text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS), private: z.boolean().default(false) }), result: MessageView },
+  'draft.save': { args: z.object({ conversationId: z.string(), text: z.string().max(MAX_MESSAGE_CHARS) }), result: z.object({ savedAt: z.string() }) },
+  'typing.set': { args: z.object({ conversationId: z.string(), on: z.boolean() }), result: z.null() },
+  'channels.list': { args: none, result: z.array(Channel) },
+  'agents.list': { args: none, result: z.array(Agent) },
+} as const;
+
+export type IpcMethod = keyof typeof ipcContract;
+export const ipcMethods = Object.keys(ipcContract) as IpcMethod[];
+export type IpcArgs<M extends IpcMethod> = z.input<(typeof ipcContract)[M]['args']>;
+export type IpcParsedArgs<M extends IpcMethod> = z.output<(typeof ipcContract)[M]['args']>;
+export type IpcValue<M extends IpcMethod> = z.output<(typeof ipcContract)[M]['result']>;
+
+export const IpcError = z.object({ code: z.string(), message: z.string() });
+export type IpcError = z.infer<typeof IpcError>;
+/** Signal Desktop's shape: a call never throws across the bridge. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export const Notification = z.object({
+  title: z.string(),
+  body: z.string(),
+  conversationId: z.string(),
+  /** How many events this notification stands for (a coalesced burst). */
+  count: z.number().int().positive(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+/** Events the core pushes to the renderer. The renderer never polls. */
+export const IpcEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('changed'), entities: z.array(EntityName), conversationIds: z.array(z.string()) }),
+  z.object({ type: z.literal('session'), state: SessionState }),
+  z.object({ type: z.literal('typing'), conversationId: z.string(), who: z.enum(['customer', 'agent']), name: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('navigate'), conversationId: z.string() }),
+  z.object({ type: z.literal('rejected'), mutation: z.string(), conversationId: z.string().nullable(), code: RejectCode, message: z.string() }),
+  z.object({ type: z.literal('notify'), notification: Notification }),
+]);
+export type IpcEvent = z.infer<typeof IpcEvent>;
+
+/** Electron channel names, and the browser host's WebSocket frames, for the same contract. */
+export const IPC_INVOKE_CHANNEL = 'threadline:invoke';
+export const IPC_EVENT_CHANNEL = 'threadline:event';
+export const HOST_WS_PATH = '/ipc';
+
+export const HostFrame = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), args: z.unknown() }),
+]);
+export type HostFrame = z.infer<typeof HostFrame>;
+export type HostReply =
+  | { kind: 'result'; id: number; result: IpcResult<unknown> }
+  | { kind: 'event'; event: IpcEvent };
+
+/** What the renderer sees on window.threadline, whichever transport carries it. */
+export interface ThreadlineBridge {
+  invoke<M extends IpcMethod>(method: M, args: IpcArgs<M>): Promise<IpcResult<IpcValue<M>>>;
+  onEvent(listener: (event: IpcEvent) => void): () => void;
+}
+
+/** Validate and dispatch one call against a handler table: used by the Electron IPC router and the browser host alike. */
+export type IpcHandlers = { [M in IpcMethod]: (args: IpcParsedArgs<M>) => Promise<IpcValue<M>> };
+
+export async function dispatchIpc(handlers: IpcHandlers, method: unknown, rawArgs: unknown): Promise<IpcResult<unknown>> {
+  if (typeof method !== 'string' || !(method in ipcContract)) {
+    return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}` } };
+  }
+  const m = method as IpcMethod;
+  const parsed = ipcContract[m].args.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'invalid_args', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ') } };
+  }
+  try {
+    const handler = handlers[m] as (a: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    return { ok: false, error: { code: typeof e.code === 'string' ? e.code : 'internal', message: typeof e.message === 'string' ? e.message : String(err) } };
+  }
+}
+
+/** Deep links: threadline://conversation/<id>. */
+export function parseDeepLink(url: string): { conversationId: string } | null {
+  const m = /^threadline:\/\/conversation\/([A-Za-z0-9_-]{1,64})\/?$/.exec(url.trim());
+  return m ? { conversationId: m[1]! } : null;
+}
