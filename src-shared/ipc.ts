@@ -131,7 +131,8 @@ export interface ThreadlineBridge {
 export type IpcHandlers = { [M in IpcMethod]: (args: IpcParsedArgs<M>) => Promise<IpcValue<M>> };
 
 export async function dispatchIpc(handlers: IpcHandlers, method: unknown, rawArgs: unknown): Promise<IpcResult<unknown>> {
-  if (typeof method !== 'string' || !(method in ipcContract)) {
+  // hasOwn, not `in`: inherited names such as '__proto__' or 'toString' are not methods.
+  if (typeof method !== 'string' || !Object.hasOwn(ipcContract, method)) {
     return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}` } };
   }
   const m = method as IpcMethod;

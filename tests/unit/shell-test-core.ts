@@ -1,0 +1,81 @@
+// A small in-memory implementation of the core's interface (CoreLike) for the shell's unit tests:
+// a real handler table over a few conversations, with unread state and an event emitter. The real
+// core (src-main/core) is tested on its own; here the shell's wiring is what is under test.
+import type { Conversation } from '../../src-shared/domain';
+import type { IpcEvent, IpcHandlers, InboxRow, SessionState } from '../../src-shared/ipc';
+import type { CoreLike } from '../../src-main/shell/ports';
+
+const T = '2025-01-01T00:00:00.000Z';
+
+export function makeConversation(id: string): Conversation {
+  return { id, contactId: `contact-${id}`, channelId: 'ch-1', status: 'open', assigneeId: null, subject: null, lastMessageAt: T, lastMessagePreview: `hello from ${id}`, lastInboundAt: T, createdAt: T };
+}
+
+export interface TestCore extends CoreLike {
+  readonly calls: Array<{ method: string; args: unknown }>;
+  readonly unread: Set<string>;
+  closed: number;
+  emit(event: IpcEvent): void;
+  listenerCount(): number;
+}
+
+export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): TestCore {
+  const conversations = conversationIds.map(makeConversation);
+  const unread = new Set(conversationIds);
+  const listeners = new Set<(event: IpcEvent) => void>();
+  const calls: Array<{ method: string; args: unknown }> = [];
+  const session: SessionState = { serverUrl: 'http://127.0.0.1:1', agent: null, connection: 'online', pendingMutations: 0, lastSyncedAt: null };
+  const row = (c: Conversation): InboxRow => ({ conversation: c, contactName: `Contact ${c.id}`, channelType: 'webchat', channelName: 'Web', assigneeName: null, unread: unread.has(c.id) });
+  const find = (id: string) => {
+    const c = conversations.find((x) => x.id === id);
+    if (!c) throw Object.assign(new Error(`No conversation ${id}`), { code: 'not_found' });
+    return c;
+  };
+  const record = (method: string, args: unknown) => calls.push({ method, args });
+
+  const handlers: IpcHandlers = {
+    'session.state': async (a) => (record('session.state', a), session),
+    'session.login': async (a) => (record('session.login', a), { ...session, serverUrl: a.serverUrl }),
+    'session.logout': async (a) => (record('session.logout', a), { ...session, connection: 'signed-out' }),
+    'inbox.list': async (a) => {
+      record('inbox.list', a);
+      const items = conversations.filter((c) => !a.status || c.status === a.status).map(row);
+      return { items: items.slice(a.offset, a.offset + a.limit), total: items.length };
+    },
+    'conversation.open': async (a) => {
+      record('conversation.open', a);
+      throw Object.assign(new Error(`not needed by the shell tests: ${find(a.id).id}`), { code: 'not_implemented' });
+    },
+    'conversation.setStatus': async (a) => (record('conversation.setStatus', a), (find(a.conversationId).status = a.status), null),
+    'conversation.assign': async (a) => (record('conversation.assign', a), (find(a.conversationId).assigneeId = a.assigneeId), null),
+    'conversation.markRead': async (a) => (record('conversation.markRead', a), find(a.conversationId), unread.delete(a.conversationId), null),
+    'message.send': async (a) => {
+      record('message.send', a);
+      const c = find(a.conversationId);
+      return { id: 'm-1', conversationId: c.id, channelId: c.channelId, direction: a.private ? 'note' : 'outbound', text: a.text, status: 'queued', authorId: 'me', authorName: 'Me', createdAt: T, pending: true, channelType: 'webchat' };
+    },
+    'draft.save': async (a) => (record('draft.save', a), { savedAt: T }),
+    'typing.set': async (a) => (record('typing.set', a), null),
+    'channels.list': async (a) => (record('channels.list', a), []),
+    'agents.list': async (a) => (record('agents.list', a), []),
+  };
+
+  const core: TestCore = {
+    handlers,
+    calls,
+    unread,
+    closed: 0,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      core.closed++;
+    },
+    emit(event) {
+      for (const l of listeners) l(event);
+    },
+    listenerCount: () => listeners.size,
+  };
+  return core;
+}
