@@ -1,0 +1,21 @@
+// Row ⇄ entity mapping helpers shared by the cache operations.
+import type { Channel, ChannelType, Contact, Conversation } from '../../../src-shared/domain';
+
+export function parse<T>(json: string): T {
+  return JSON.parse(json) as T;
+}
+
+/** Placeholders so a view still renders when a referenced row has not been pulled yet. */
+export function contactOrPlaceholder(json: string | null | undefined, conv: Conversation): Contact {
+  return json ? parse<Contact>(json) : { id: conv.contactId, name: 'Unknown contact', identities: [], createdAt: conv.createdAt };
+}
+
+export function channelOrPlaceholder(json: string | null | undefined, channelId: string): Channel {
+  return json ? parse<Channel>(json) : { id: channelId, type: 'webchat' as ChannelType, name: '', config: {} };
+}
+
+export function maxIso(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return a > b ? a : b;
+}
