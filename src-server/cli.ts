@@ -1,0 +1,54 @@
+// `npm run server`: the central server alone.
+//   --port N (env THREADLINE_PORT, default 4820), --data-dir DIR (env THREADLINE_DATA_DIR, default ./.threadline)
+//   THREADLINE_PUBLIC_URL, THREADLINE_ADMIN_EMAIL / THREADLINE_ADMIN_PASSWORD (first start only), THREADLINE_LOG_LEVEL
+//   --host H (default 127.0.0.1; 0.0.0.0 to serve a network)
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createServer, DEFAULT_PORT } from './app';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: npm run server -- [--port 4820] [--data-dir ./.threadline] [--host 127.0.0.1]');
+    return;
+  }
+  const port = Number(values.port ?? process.env.THREADLINE_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? process.env.THREADLINE_PORT}`);
+  const dataDir = path.resolve(values['data-dir'] ?? process.env.THREADLINE_DATA_DIR ?? '.threadline');
+
+  const server = await createServer({
+    dataDir,
+    port,
+    host: values.host ?? process.env.THREADLINE_HOST ?? '127.0.0.1',
+    publicUrl: process.env.THREADLINE_PUBLIC_URL || undefined,
+    adminEmail: process.env.THREADLINE_ADMIN_EMAIL || undefined,
+    adminPassword: process.env.THREADLINE_ADMIN_PASSWORD || undefined,
+    logLevel: process.env.THREADLINE_LOG_LEVEL ?? 'info',
+  });
+  console.log(`Threadline server listening on ${server.url} (data: ${dataDir})`);
+  if (server.initialAdmin) {
+    const a = server.initialAdmin;
+    console.log(a.generated ? `First administrator created: ${a.email} / ${a.password}  (shown once; change it after signing in)` : `First administrator created: ${a.email}`);
+  }
+
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

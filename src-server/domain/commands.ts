@@ -1,0 +1,538 @@
+// The ONE place that writes domain entities. Every write — REST, sync mutation, widget — runs
+// here in one transaction that also upserts the change log; after commit the live hub pokes the
+// clients that can see the change and channel adapters get the agent's replies.
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { advanceStatus, type ChannelType, type ConversationStatus, type Message, type MessageStatus, type Role } from '../../src-shared/domain';
+import { nowIso, uuidv7 } from '../../src-shared/ids';
+import type { Db } from '../store/db';
+import type { LiveHub } from '../live-hub';
+import { ChangeWriter, AGENTS_SCOPE, agentScope } from './change-log';
+import {
+  channelOf,
+  contactChannelIds,
+  conversationOf,
+  draftOf,
+  loadAgent,
+  loadChannelRow,
+  loadContact,
+  loadConversationRow,
+  loadMessageRow,
+  messageOf,
+  readMarkOf,
+} from './entities';
+import { conflict, DomainError, invalid, notFound } from './errors';
+import { canSeeChannel, syncScopes, type Actor } from './visibility';
+import { parseConfig } from './channel-config';
+
+export const PREVIEW_CHARS = 140;
+
+export function previewOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
+}
+
+// ── emitters: write an entity's current version to the change log ───────────────────────────
+export async function emitAgent(w: ChangeWriter, id: string): Promise<void> {
+  const agent = await loadAgent(w.trx, id);
+  if (agent) await w.put('agent', id, [AGENTS_SCOPE], agent);
+}
+
+export async function emitChannel(w: ChangeWriter, id: string): Promise<void> {
+  const row = await loadChannelRow(w.trx, id);
+  if (row) await w.put('channel', id, [id], channelOf(row));
+}
+
+export async function emitContact(w: ChangeWriter, id: string): Promise<void> {
+  const contact = await loadContact(w.trx, id);
+  if (contact) await w.put('contact', id, await contactChannelIds(w.trx, id), contact);
+}
+
+async function emitConversation(w: ChangeWriter, id: string) {
+  const row = await loadConversationRow(w.trx, id);
+  if (!row) throw notFound('conversation');
+  const conversation = conversationOf(row);
+  await w.put('conversation', id, [row.channel_id], conversation);
+  return conversation;
+}
+
+async function emitMessage(w: ChangeWriter, id: string, scopeChannelId: string): Promise<Message> {
+  const row = await loadMessageRow(w.trx, id);
+  if (!row) throw notFound('message');
+  const message = messageOf(row);
+  await w.put('message', id, [scopeChannelId], message);
+  return message;
+}
+
+/** The conversation, if the actor may see it; otherwise not_found (never reveal it exists). */
+async function visibleConversation(w: ChangeWriter, actor: Actor, conversationId: string) {
+  const row = await loadConversationRow(w.trx, conversationId);
+  if (!row || !(await canSeeChannel(w.trx, actor, row.channel_id))) throw notFound('conversation');
+  return row;
+}
+
+// ── agents & channels ────────────────────────────────────────────────────────────────────────
+export interface NewAgent {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
+export async function createAgent(w: ChangeWriter, input: NewAgent) {
+  const email = input.email.trim().toLowerCase();
+  const taken = await w.trx.selectFrom('agents').select('id').where('email', '=', email).executeTakeFirst();
+  if (taken) throw conflict('an agent with this email exists');
+  const id = uuidv7();
+  const now = nowIso();
+  await w.trx
+    .insertInto('agents')
+    .values({ id, email, name: input.name, role: input.role, password_hash: input.passwordHash, disabled: 0, created_at: now, updated_at: now })
+    .execute();
+  await emitAgent(w, id);
+  return (await loadAgent(w.trx, id))!;
+}
+
+export interface AgentPatch {
+  name?: string;
+  role?: Role;
+  passwordHash?: string;
+  disabled?: boolean;
+}
+
+export async function updateAgent(w: ChangeWriter, id: string, patch: AgentPatch) {
+  const row = await w.trx.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('agent');
+  await w.trx
+    .updateTable('agents')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash } : {}),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+      updated_at: nowIso(),
+    })
+    .where('id', '=', id)
+    .execute();
+  if (patch.passwordHash !== undefined || patch.disabled) {
+    // A new password or a disabled account ends every existing session.
+    await w.trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('agent_id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+  if (patch.role !== undefined || patch.disabled !== undefined) w.scopeRefresh.add(id);
+  await emitAgent(w, id);
+  return (await loadAgent(w.trx, id))!;
+}
+
+export interface NewChannel {
+  type: ChannelType;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export async function createChannel(w: ChangeWriter, input: NewChannel) {
+  const id = uuidv7();
+  const now = nowIso();
+  const config = { ...input.config };
+  // Web chat needs a secret for host-site identity verification (HMAC of the user id).
+  if (input.type === 'webchat' && typeof config.secret !== 'string') config.secret = randomBytes(32).toString('hex');
+  await w.trx.insertInto('channels').values({ id, type: input.type, name: input.name, config: JSON.stringify(config), created_at: now, updated_at: now }).execute();
+  w.scopeRefresh.add('all');
+  await emitChannel(w, id);
+  return channelOf((await loadChannelRow(w.trx, id))!);
+}
+
+export async function updateChannel(w: ChangeWriter, id: string, patch: { name?: string; config?: Record<string, unknown> }) {
+  const row = await loadChannelRow(w.trx, id);
+  if (!row) throw notFound('channel');
+  // Config is merged key by key, so a PATCH without the secret keeps it.
+  const config = patch.config ? { ...parseConfig(row.config), ...patch.config } : undefined;
+  await w.trx
+    .updateTable('channels')
+    .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(config ? { config: JSON.stringify(config) } : {}), updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute();
+  await emitChannel(w, id);
+  return channelOf((await loadChannelRow(w.trx, id))!);
+}
+
+export async function setMembership(w: ChangeWriter, channelId: string, agentId: string, member: boolean): Promise<void> {
+  if (!(await loadChannelRow(w.trx, channelId))) throw notFound('channel');
+  if (!(await w.trx.selectFrom('agents').select('id').where('id', '=', agentId).executeTakeFirst())) throw notFound('agent');
+  const existing = await w.trx.selectFrom('channel_members').select('agent_id').where('channel_id', '=', channelId).where('agent_id', '=', agentId).executeTakeFirst();
+  if (member === !!existing) return;
+  if (member) await w.trx.insertInto('channel_members').values({ channel_id: channelId, agent_id: agentId, created_at: nowIso() }).execute();
+  else await w.trx.deleteFrom('channel_members').where('channel_id', '=', channelId).where('agent_id', '=', agentId).execute();
+  w.scopeRefresh.add(agentId);
+  await emitAgent(w, agentId);
+}
+
+// ── agent actions (also the sync mutations) ─────────────────────────────────────────────────
+export interface SendMessageInput {
+  messageId?: string;
+  conversationId: string;
+  text: string;
+  private?: boolean;
+  channelId?: string;
+}
+
+export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMessageInput): Promise<Message> {
+  const conv = await visibleConversation(w, actor, input.conversationId);
+  if (input.channelId !== undefined && input.channelId !== conv.channel_id) {
+    if (!(await canSeeChannel(w.trx, actor, input.channelId))) throw notFound('channel');
+    throw invalid('replying on another channel than the conversation’s is not supported yet');
+  }
+  const text = input.text.trim();
+  if (!text) throw invalid('message text is empty');
+  const id = input.messageId ?? uuidv7();
+  const isNote = !!input.private;
+
+  const existing = await loadMessageRow(w.trx, id);
+  if (existing) {
+    // The same client message arriving again (e.g. over REST after a lost answer) is not a second message.
+    if (existing.author_id === actor.id && existing.conversation_id === conv.id && existing.text === text) return messageOf(existing);
+    throw conflict('a message with this id already exists');
+  }
+
+  const channel = (await loadChannelRow(w.trx, conv.channel_id))!;
+  // Web chat delivery is the store itself (the widget reads it live or on reconnect): `sent` once stored.
+  // Channels without an adapter yet keep the reply `queued` for their delivery queue.
+  const status: MessageStatus = isNote || channel.type === 'webchat' ? 'sent' : 'queued';
+  const now = nowIso();
+  await w.trx
+    .insertInto('messages')
+    .values({
+      id,
+      conversation_id: conv.id,
+      channel_id: conv.channel_id,
+      direction: isNote ? 'note' : 'outbound',
+      text,
+      status,
+      author_id: actor.id,
+      author_name: actor.name,
+      external_id: null,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await w.trx
+    .updateTable('conversations')
+    .set({ last_message_at: now, ...(isNote ? {} : { last_message_preview: previewOf(text) }), updated_at: now })
+    .where('id', '=', conv.id)
+    .execute();
+  await deleteDraft(w, actor.id, conv.id);
+  const message = await emitMessage(w, id, conv.channel_id);
+  const conversation = await emitConversation(w, conv.id);
+  if (!isNote) w.outbound.push({ message, conversation });
+  return message;
+}
+
+export async function updateConversation(w: ChangeWriter, actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null }) {
+  const conv = await visibleConversation(w, actor, id);
+  if (patch.assigneeId) {
+    const assignee = await w.trx.selectFrom('agents').select(['id', 'name', 'role', 'disabled']).where('id', '=', patch.assigneeId).executeTakeFirst();
+    if (!assignee || assignee.disabled) throw invalid('assignee is not an active agent');
+    if (!(await canSeeChannel(w.trx, { id: assignee.id, name: assignee.name, role: assignee.role as Role }, conv.channel_id))) {
+      throw invalid('assignee is not a member of this conversation’s channel');
+    }
+  }
+  const status = patch.status ?? conv.status;
+  const assigneeId = patch.assigneeId !== undefined ? patch.assigneeId : conv.assignee_id;
+  if (status === conv.status && assigneeId === conv.assignee_id) return conversationOf(conv);
+  await w.trx.updateTable('conversations').set({ status, assignee_id: assigneeId, updated_at: nowIso() }).where('id', '=', id).execute();
+  return emitConversation(w, id);
+}
+
+async function deleteDraft(w: ChangeWriter, agentId: string, conversationId: string) {
+  const res = await w.trx.deleteFrom('drafts').where('agent_id', '=', agentId).where('conversation_id', '=', conversationId).executeTakeFirst();
+  if (Number(res.numDeletedRows) > 0) await w.del('draft', `${agentId}:${conversationId}`, [agentScope(agentId)]);
+}
+
+/** Saves the agent's draft; an empty (or blank) text deletes it. */
+export async function saveDraft(w: ChangeWriter, actor: Actor, conversationId: string, text: string): Promise<void> {
+  await visibleConversation(w, actor, conversationId);
+  if (text.trim() === '') return deleteDraft(w, actor.id, conversationId);
+  const row = { agent_id: actor.id, conversation_id: conversationId, text, updated_at: nowIso() };
+  await w.trx
+    .insertInto('drafts')
+    .values(row)
+    .onConflict((oc) => oc.columns(['agent_id', 'conversation_id']).doUpdateSet({ text: row.text, updated_at: row.updated_at }))
+    .execute();
+  await w.put('draft', `${actor.id}:${conversationId}`, [agentScope(actor.id)], draftOf(row));
+}
+
+/** Read marks only move forward, so a late markRead from another device does not resurrect unread. */
+export async function markRead(w: ChangeWriter, actor: Actor, conversationId: string, readAt: string): Promise<void> {
+  await visibleConversation(w, actor, conversationId);
+  const current = await w.trx.selectFrom('read_marks').select('read_at').where('agent_id', '=', actor.id).where('conversation_id', '=', conversationId).executeTakeFirst();
+  if (current && current.read_at >= readAt) return;
+  const row = { agent_id: actor.id, conversation_id: conversationId, read_at: readAt };
+  await w.trx
+    .insertInto('read_marks')
+    .values(row)
+    .onConflict((oc) => oc.columns(['agent_id', 'conversation_id']).doUpdateSet({ read_at: readAt }))
+    .execute();
+  await w.put('readMark', `${actor.id}:${conversationId}`, [agentScope(actor.id)], readMarkOf(row));
+}
+
+// ── inbound (channels) ─────────────────────────────────────────────────────────────────────
+export interface InboundInput {
+  channelId: string;
+  identity: { channelType: ChannelType; value: string };
+  profile: { name?: string; email?: string };
+  /** The channel's id for this message: the dedupe key. */
+  externalId: string;
+  text: string;
+}
+
+export interface InboundResult {
+  duplicate: boolean;
+  message: Message;
+  contactId: string;
+  conversationId: string;
+}
+
+/** Finds the contact for an identity (no write). */
+export async function contactIdByIdentity(q: ChangeWriter['trx'] | Db, channelType: string, value: string): Promise<string | undefined> {
+  const row = await q.selectFrom('contact_identities').select('contact_id').where('channel_type', '=', channelType).where('value', '=', value).executeTakeFirst();
+  return row?.contact_id;
+}
+
+export async function receiveInbound(w: ChangeWriter, input: InboundInput): Promise<InboundResult> {
+  const dup = await w.trx.selectFrom('messages').selectAll().where('channel_id', '=', input.channelId).where('external_id', '=', input.externalId).executeTakeFirst();
+  if (dup) {
+    const conv = (await loadConversationRow(w.trx, dup.conversation_id))!;
+    return { duplicate: true, message: messageOf(dup), contactId: conv.contact_id, conversationId: conv.id };
+  }
+  const now = nowIso();
+  const contactId = await ensureContact(w, input.identity, input.profile, now);
+
+  let conv = await w.trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .where('channel_id', '=', input.channelId)
+    .where('status', 'in', ['open', 'pending'])
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!conv) {
+    const id = uuidv7();
+    await w.trx
+      .insertInto('conversations')
+      .values({
+        id,
+        contact_id: contactId,
+        channel_id: input.channelId,
+        status: 'open',
+        assignee_id: null,
+        subject: null,
+        last_message_at: now,
+        last_message_preview: '',
+        last_inbound_at: null,
+        is_demo: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    conv = (await loadConversationRow(w.trx, id))!;
+  }
+  const contact = (await loadContact(w.trx, contactId))!;
+  const id = uuidv7();
+  await w.trx
+    .insertInto('messages')
+    .values({
+      id,
+      conversation_id: conv.id,
+      channel_id: input.channelId,
+      direction: 'inbound',
+      text: input.text,
+      status: 'received',
+      author_id: null,
+      author_name: contact.name,
+      external_id: input.externalId,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await w.trx
+    .updateTable('conversations')
+    // A customer writing again puts a conversation waiting on them back in the queue.
+    .set({ last_message_at: now, last_message_preview: previewOf(input.text), last_inbound_at: now, status: conv.status === 'pending' ? 'open' : conv.status, updated_at: now })
+    .where('id', '=', conv.id)
+    .execute();
+  await emitContact(w, contactId);
+  await emitConversation(w, conv.id);
+  const message = await emitMessage(w, id, input.channelId);
+  return { duplicate: false, message, contactId, conversationId: conv.id };
+}
+
+async function ensureContact(w: ChangeWriter, identity: InboundInput['identity'], profile: InboundInput['profile'], now: string): Promise<string> {
+  const existing = await contactIdByIdentity(w.trx, identity.channelType, identity.value);
+  if (existing) {
+    await updateContactProfile(w, existing, profile, { emit: false });
+    return existing;
+  }
+  const id = uuidv7();
+  const name = profile.name?.trim() || `Visitor ${id.slice(-4).toUpperCase()}`;
+  await w.trx.insertInto('contacts').values({ id, name, email: profile.email?.trim() || null, is_demo: 0, created_at: now, updated_at: now }).execute();
+  await w.trx.insertInto('contact_identities').values({ channel_type: identity.channelType, value: identity.value, contact_id: id, created_at: now }).execute();
+  return id;
+}
+
+/** Updates name/email when the channel tells us something new. */
+export async function updateContactProfile(w: ChangeWriter, contactId: string, profile: InboundInput['profile'], opts = { emit: true }): Promise<void> {
+  const row = await w.trx.selectFrom('contacts').select(['name', 'email']).where('id', '=', contactId).executeTakeFirst();
+  if (!row) throw notFound('contact');
+  const name = profile.name?.trim();
+  const email = profile.email?.trim();
+  const set = { ...(name && name !== row.name ? { name } : {}), ...(email && email !== row.email ? { email } : {}) };
+  if (Object.keys(set).length === 0) return;
+  await w.trx.updateTable('contacts').set({ ...set, updated_at: nowIso() }).where('id', '=', contactId).execute();
+  if (opts.emit) await emitContact(w, contactId);
+}
+
+/**
+ * The customer's device showed these agent messages: status → delivered (forward only).
+ * Only messages of this contact's conversations in this channel are touched.
+ */
+export async function markDelivered(w: ChangeWriter, channelId: string, contactId: string, messageIds: readonly string[]): Promise<Message[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await w.trx
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.id', 'messages.status', 'conversations.channel_id as conv_channel'])
+    .where('messages.id', 'in', [...new Set(messageIds)])
+    .where('messages.direction', '=', 'outbound')
+    .where('conversations.channel_id', '=', channelId)
+    .where('conversations.contact_id', '=', contactId)
+    .execute();
+  const changed: Message[] = [];
+  for (const row of rows) {
+    const next = advanceStatus(row.status as MessageStatus, 'delivered');
+    if (next === row.status) continue;
+    await w.trx.updateTable('messages').set({ status: next, updated_at: nowIso() }).where('id', '=', row.id).execute();
+    changed.push(await emitMessage(w, row.id, row.conv_channel));
+  }
+  return changed;
+}
+
+// ── seeding (demo workspace, tests) ──────────────────────────────────────────────────────
+export interface SeedConversation {
+  channelId: string;
+  contact: { name: string; email?: string; identity: { channelType: ChannelType; value: string } };
+  status: ConversationStatus;
+  assigneeId: string | null;
+  isDemo: boolean;
+  messages: { direction: 'inbound' | 'outbound' | 'note'; text: string; at: string; author?: { id: string; name: string }; status?: MessageStatus }[];
+}
+
+/** Writes a whole conversation with past timestamps (the demo workspace). */
+export async function seedConversation(w: ChangeWriter, input: SeedConversation): Promise<string> {
+  const first = input.messages[0]?.at ?? nowIso();
+  let contactId = await contactIdByIdentity(w.trx, input.contact.identity.channelType, input.contact.identity.value);
+  if (!contactId) {
+    contactId = uuidv7();
+    await w.trx
+      .insertInto('contacts')
+      .values({ id: contactId, name: input.contact.name, email: input.contact.email ?? null, is_demo: input.isDemo ? 1 : 0, created_at: first, updated_at: first })
+      .execute();
+    await w.trx.insertInto('contact_identities').values({ channel_type: input.contact.identity.channelType, value: input.contact.identity.value, contact_id: contactId, created_at: first }).execute();
+  }
+  const conversationId = uuidv7();
+  const last = input.messages.at(-1)?.at ?? first;
+  const lastPublic = [...input.messages].reverse().find((m) => m.direction !== 'note');
+  const lastInbound = [...input.messages].reverse().find((m) => m.direction === 'inbound');
+  await w.trx
+    .insertInto('conversations')
+    .values({
+      id: conversationId,
+      contact_id: contactId,
+      channel_id: input.channelId,
+      status: input.status,
+      assignee_id: input.assigneeId,
+      subject: null,
+      last_message_at: last,
+      last_message_preview: lastPublic ? previewOf(lastPublic.text) : '',
+      last_inbound_at: lastInbound?.at ?? null,
+      is_demo: input.isDemo ? 1 : 0,
+      created_at: first,
+      updated_at: last,
+    })
+    .execute();
+  for (const m of input.messages) {
+    const id = uuidv7(Date.parse(m.at));
+    await w.trx
+      .insertInto('messages')
+      .values({
+        id,
+        conversation_id: conversationId,
+        channel_id: input.channelId,
+        direction: m.direction,
+        text: m.text,
+        status: m.status ?? (m.direction === 'inbound' ? 'received' : 'delivered'),
+        author_id: m.author?.id ?? null,
+        author_name: m.author?.name ?? input.contact.name,
+        external_id: m.direction === 'inbound' ? `seed:${id}` : null,
+        failure_reason: null,
+        created_at: m.at,
+        updated_at: m.at,
+      })
+      .execute();
+    await emitMessage(w, id, input.channelId);
+  }
+  await emitContact(w, contactId);
+  await emitConversation(w, conversationId);
+  return conversationId;
+}
+
+// ── the runner ─────────────────────────────────────────────────────────────────────────────
+export class Commands {
+  constructor(
+    readonly db: Db,
+    readonly hub: LiveHub,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** One transaction; after commit: scope refresh, pokes, outbound hand-off. */
+  async run<T>(fn: (w: ChangeWriter) => Promise<T>): Promise<T> {
+    let writer: ChangeWriter | undefined;
+    const result = await this.db.transaction().execute(async (trx) => {
+      writer = new ChangeWriter(trx);
+      return fn(writer);
+    });
+    const w = writer!;
+    try {
+      if (w.scopeRefresh.size > 0) {
+        const compute = async (agentId: string) => {
+          const agent = await this.db.selectFrom('agents').select(['id', 'name', 'role', 'disabled']).where('id', '=', agentId).executeTakeFirst();
+          return agent && !agent.disabled ? syncScopes(this.db, { id: agent.id, name: agent.name, role: agent.role as Role }) : null;
+        };
+        if (w.scopeRefresh.has('all')) await this.hub.refreshScopes(compute);
+        else for (const agentId of w.scopeRefresh) await this.hub.refreshScopes(compute, agentId);
+      }
+      this.hub.changed(w.scopes, w.lastSeq);
+      for (const { message, conversation } of w.outbound) this.hub.emitOutbound(message, conversation);
+    } catch (err) {
+      // The write is committed; a failed live notification only delays clients until their next pull.
+      this.log.error({ err }, 'after-commit notification failed');
+    }
+    return result;
+  }
+
+  createAgent = (input: NewAgent) => this.run((w) => createAgent(w, input));
+  updateAgent = (id: string, patch: AgentPatch) => this.run((w) => updateAgent(w, id, patch));
+  createChannel = (input: NewChannel) => this.run((w) => createChannel(w, input));
+  updateChannel = (id: string, patch: { name?: string; config?: Record<string, unknown> }) => this.run((w) => updateChannel(w, id, patch));
+  setMembership = (channelId: string, agentId: string, member: boolean) => this.run((w) => setMembership(w, channelId, agentId, member));
+  sendMessage = (actor: Actor, input: SendMessageInput) => this.run((w) => sendMessage(w, actor, input));
+  updateConversation = (actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null }) =>
+    this.run((w) => updateConversation(w, actor, id, patch));
+  saveDraft = (actor: Actor, conversationId: string, text: string) => this.run((w) => saveDraft(w, actor, conversationId, text));
+  markRead = (actor: Actor, conversationId: string, readAt: string) => this.run((w) => markRead(w, actor, conversationId, readAt));
+  receiveInbound = (input: InboundInput) => this.run((w) => receiveInbound(w, input));
+  markDelivered = (channelId: string, contactId: string, ids: readonly string[]) => this.run((w) => markDelivered(w, channelId, contactId, ids));
+  updateContactProfile = (contactId: string, profile: InboundInput['profile']) => this.run((w) => updateContactProfile(w, contactId, profile));
+  seedConversation = (input: SeedConversation) => this.run((w) => seedConversation(w, input));
+}
+
+export { DomainError };

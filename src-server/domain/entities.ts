@@ -1,0 +1,99 @@
+// Row → domain entity (src-shared/domain.ts shapes), and loaders that read one entity in a
+// transaction. The change log stores exactly these shapes.
+import type { Agent, Channel, Contact, Conversation, Message, Draft, ReadMark, Role, ChannelType, ConversationStatus, MessageDirection, MessageStatus } from '../../src-shared/domain';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, AgentsTable, ChannelsTable, ContactsTable, ConversationsTable, MessagesTable } from '../store/schema';
+import { parseConfig, publicConfig } from './channel-config';
+
+export type Q = Kysely<DB>;
+
+export function agentOf(row: Selectable<AgentsTable>, channelIds: string[]): Agent & { disabled: boolean } {
+  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, channelIds, disabled: row.disabled === 1 };
+}
+
+export function channelOf(row: Selectable<ChannelsTable>): Channel {
+  return { id: row.id, type: row.type as ChannelType, name: row.name, config: publicConfig(parseConfig(row.config)) };
+}
+
+export function contactOf(row: Selectable<ContactsTable>, identities: { channel_type: string; value: string }[]): Contact & { email: string | null } {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    identities: identities.map((i) => ({ channelType: i.channel_type as ChannelType, value: i.value })),
+    createdAt: row.created_at,
+    ...(row.is_demo ? { isDemo: true } : {}),
+  };
+}
+
+export function conversationOf(row: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    channelId: row.channel_id,
+    status: row.status as ConversationStatus,
+    assigneeId: row.assignee_id,
+    subject: row.subject,
+    lastMessageAt: row.last_message_at,
+    lastMessagePreview: row.last_message_preview,
+    lastInboundAt: row.last_inbound_at,
+    createdAt: row.created_at,
+    ...(row.is_demo ? { isDemo: true } : {}),
+  };
+}
+
+export function messageOf(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channelId: row.channel_id,
+    direction: row.direction as MessageDirection,
+    text: row.text,
+    status: row.status as MessageStatus,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    createdAt: row.created_at,
+    failureReason: row.failure_reason,
+  };
+}
+
+export function draftOf(row: { agent_id: string; conversation_id: string; text: string; updated_at: string }): Draft {
+  return { id: `${row.agent_id}:${row.conversation_id}`, agentId: row.agent_id, conversationId: row.conversation_id, text: row.text, updatedAt: row.updated_at };
+}
+
+export function readMarkOf(row: { agent_id: string; conversation_id: string; read_at: string }): ReadMark {
+  return { id: `${row.agent_id}:${row.conversation_id}`, agentId: row.agent_id, conversationId: row.conversation_id, readAt: row.read_at };
+}
+
+// ── loaders ────────────────────────────────────────────────────────────────────────────────
+export async function loadAgent(q: Q, id: string) {
+  const row = await q.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const members = await q.selectFrom('channel_members').select('channel_id').where('agent_id', '=', id).orderBy('channel_id').execute();
+  return agentOf(row, members.map((m) => m.channel_id));
+}
+
+export async function loadChannelRow(q: Q, id: string) {
+  return q.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function loadContact(q: Q, id: string) {
+  const row = await q.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const ids = await q.selectFrom('contact_identities').select(['channel_type', 'value']).where('contact_id', '=', id).orderBy('created_at').orderBy('value').execute();
+  return contactOf(row, ids);
+}
+
+/** Channels a contact has conversations in: the contact's change-log scopes. */
+export async function contactChannelIds(q: Q, contactId: string): Promise<string[]> {
+  const rows = await q.selectFrom('conversations').select('channel_id').distinct().where('contact_id', '=', contactId).execute();
+  return rows.map((r) => r.channel_id);
+}
+
+export async function loadConversationRow(q: Q, id: string) {
+  return q.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function loadMessageRow(q: Q, id: string) {
+  return q.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}

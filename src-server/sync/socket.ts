@@ -1,0 +1,123 @@
+// The sync WebSocket (/api/v1/sync), protocol of src-shared/sync.ts. Frames from one socket are
+// handled strictly one after another, so a push is never overtaken by the next pull.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { ClientMessage, SYNC_PATH, type ServerMessage } from '../../src-shared/sync';
+import { nowIso } from '../../src-shared/ids';
+import { authenticate, tokenFrom } from '../auth/sessions';
+import { readCounter } from '../domain/change-log';
+import { loadAgent, loadConversationRow } from '../domain/entities';
+import { syncScopes, type Actor } from '../domain/visibility';
+import type { ServerContext } from '../api/context';
+import type { SyncPeer } from '../live-hub';
+import { pullChanges } from './pull';
+import { applyPush, lastMutationSeq } from './push';
+import { webchatIdentitiesOf } from '../channels/webchat/identity';
+
+export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get(
+    SYNC_PATH,
+    {
+      websocket: true,
+      // Refuse the upgrade itself without a valid token: 401, no socket.
+      preValidation: async (req: FastifyRequest, reply) => {
+        const auth = await authenticate(ctx.db, tokenFrom(req.headers, req.query));
+        if (!auth) return reply.code(401).send({ error: { code: 'unauthorized', message: 'missing, expired or revoked token' } });
+        req.auth = auth;
+      },
+    },
+    (socket: WebSocket, req: FastifyRequest) => handleSyncSocket(ctx, socket, req),
+  );
+}
+
+function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyRequest): void {
+  const auth = req.auth!;
+  const actor: Actor = { id: auth.agent.id, name: auth.agent.name, role: auth.agent.role };
+  let clientId: string | null = null;
+  const send = (msg: ServerMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+  };
+  const peer: SyncPeer = {
+    agentId: actor.id,
+    sessionId: auth.sessionId,
+    scopes: null,
+    scopeKey: null,
+    send,
+    close: (code, reason) => socket.close(code, reason),
+  };
+  ctx.hub.addSync(peer);
+
+  const error = (code: string, message: string) => send({ type: 'error', code, message });
+
+  async function handle(raw: string): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return error('malformed', 'frame is not JSON');
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) return error('invalid', `invalid frame: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
+    const msg = parsed.data;
+    if (msg.type === 'ping') return send({ type: 'pong', t: msg.t, serverTime: nowIso() });
+    if (msg.type === 'hello') {
+      const agent = await loadAgent(ctx.db, actor.id);
+      if (!agent || agent.disabled) return peer.close(4001, 'agent disabled');
+      const { disabled: _d, ...publicAgent } = agent;
+      const current = { ...actor, name: agent.name, role: agent.role };
+      const { scopes, scopeKey } = await syncScopes(ctx.db, current);
+      const head = await readCounter(ctx.db, 'change_seq');
+      const minCursor = await readCounter(ctx.db, 'min_cursor');
+      const reset =
+        (msg.cursor > 0 && msg.scopeKey !== scopeKey) || // visible scopes changed since the client's cursor
+        (msg.cursor > 0 && msg.cursor < minCursor) || // too far behind: tombstones it needs are pruned
+        msg.cursor > head; // the server's log is older than the client's (restored or replaced store)
+      clientId = msg.clientId;
+      peer.scopes = new Set(scopes);
+      peer.scopeKey = scopeKey;
+      return send({
+        type: 'welcome',
+        agent: publicAgent,
+        lastMutationSeq: await lastMutationSeq(ctx.db, msg.clientId, actor.id),
+        scopeKey,
+        reset,
+        serverTime: nowIso(),
+        headCursor: head,
+      });
+    }
+    if (!peer.scopes || !clientId) return error('hello_required', 'send hello first');
+    switch (msg.type) {
+      case 'pull': {
+        const minCursor = await readCounter(ctx.db, 'min_cursor');
+        if (msg.cursor > 0 && msg.cursor < minCursor) return error('reset_required', 'cursor is older than the change log; pull from 0');
+        const result = await pullChanges(ctx.db, [...peer.scopes], msg.cursor, msg.limit);
+        return send({ type: 'changes', ...result });
+      }
+      case 'push':
+        return send(await applyPush(ctx.commands, actor, clientId, msg.mutations));
+      case 'typing': {
+        const conv = await loadConversationRow(ctx.db, msg.conversationId);
+        if (!conv || !peer.scopes.has(conv.channel_id)) return error('not_found', 'conversation not found');
+        const agent = await loadAgent(ctx.db, actor.id);
+        const name = agent?.name ?? actor.name;
+        ctx.hub.toSyncSeeing(conv.channel_id, { type: 'typing', conversationId: conv.id, who: 'agent', name, on: msg.on }, peer);
+        const identities = await webchatIdentitiesOf(ctx.db, conv.contact_id);
+        ctx.hub.toWidgets(conv.channel_id, identities, { type: 'typing', on: msg.on, name });
+        return;
+      }
+    }
+  }
+
+  let chain: Promise<void> = Promise.resolve();
+  socket.on('message', (data, isBinary) => {
+    const raw = isBinary ? '' : data.toString();
+    chain = chain
+      .then(() => handle(raw))
+      .catch((err: unknown) => {
+        ctx.log.error({ err }, 'sync frame failed');
+        error('internal', 'the server could not handle this frame; retry');
+      });
+  });
+  socket.on('close', () => ctx.hub.removeSync(peer));
+  socket.on('error', () => ctx.hub.removeSync(peer));
+}
