@@ -11,6 +11,8 @@ import { APP_SCHEME, hardenWebContents, permissionCheckHandler, permissionReques
 import { countUnread, createCoalescedCounter, createTray } from './tray';
 import type { TrayController } from './tray';
 import { createMainWindow, revealWindow } from './window';
+import { startShellUpdater, trackDraftSaves } from './updater';
+import type { Updater, UpdaterFactory } from './updater';
 
 export const APP_ID = 'dev.threadline.app';
 
@@ -26,6 +28,12 @@ export interface ShellOptions {
   /** Unpackaged runs must name the interpreter and script for the OS to relaunch us on a link. */
   protocolClient?: { path: string; args: string[] };
   unreadDelayMs?: number;
+  /** Auto-update (main.ts binds electron-updater and the managed update policy); none in tests by default. */
+  createUpdater?: UpdaterFactory;
+  /** Managed configuration: OS notifications off by policy. */
+  notificationsEnabled?: boolean;
+  /** Shown once as OS notifications after start (e.g. managed-configuration problems). */
+  notices?: Array<{ title: string; body: string }>;
 }
 
 export interface ShellRuntime {
@@ -34,6 +42,7 @@ export interface ShellRuntime {
   windows: WindowRegistry;
   tray: TrayController;
   openConversation(conversationId: string): void;
+  updater: Updater | null;
 }
 
 export interface ShellHandle {
@@ -98,7 +107,9 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
 
     const core = await opts.createCore({ dataDir: app.getPath('userData') });
     const windows = new WindowRegistry();
-    teardown.push(installIpcRouter(electron.ipcMain, core.handlers, windows));
+    // draft.save calls are counted so "restart now" can wait for the last one.
+    const drafts = trackDraftSaves(core.handlers);
+    teardown.push(installIpcRouter(electron.ipcMain, drafts.handlers, windows));
 
     const window = createMainWindow(electron.BrowserWindow, { preloadPath: opts.preloadPath, iconPath: opts.iconPath, isQuitting: () => quitting });
     windows.add(window);
@@ -118,13 +129,26 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
     teardown.push(
       core.onEvent((event: IpcEvent) => {
         windows.broadcast(event);
-        if (event.type === 'notify') notifier.show(event.notification);
+        if (event.type === 'notify' && opts.notificationsEnabled !== false) notifier.show(event.notification);
         if (event.type === 'changed' || event.type === 'session') unread.schedule();
       }),
     );
     unread.schedule();
 
-    runtime = { core, window, windows, tray, openConversation };
+    for (const notice of opts.notices ?? []) {
+      if (electron.Notification.isSupported()) new electron.Notification(notice).show();
+    }
+    const updater = opts.createUpdater
+      ? startShellUpdater(opts.createUpdater, {
+          Notification: electron.Notification,
+          pages: () => windows.live().map((w) => w.webContents),
+          settled: drafts.settled,
+          iconPath: opts.iconPath,
+        })
+      : null;
+    if (updater) teardown.push(() => updater.stop());
+
+    runtime = { core, window, windows, tray, openConversation, updater };
     return runtime;
   });
 

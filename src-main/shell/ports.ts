@@ -35,6 +35,8 @@ export interface WebContentsPort {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   isLoading(): boolean;
+  /** Used by "restart now" to ask the renderer to save its draft (updater.ts createDraftSaver). */
+  executeJavaScript?(code: string, userGesture?: boolean): Promise<unknown>;
 }
 
 export interface WindowPort {

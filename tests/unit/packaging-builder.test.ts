@@ -53,8 +53,8 @@ describe('electron-builder.yml', () => {
     expect(config.linux.mimeTypes).toContain('x-scheme-handler/threadline');
   });
 
-  it('builds a per-user NSIS installer that may elevate', () => {
-    expect(config.win.target.map((t: Dict) => t.target)).toEqual(['nsis']);
+  it('builds a per-user NSIS installer that may elevate (and an MSI for IT)', () => {
+    expect(config.win.target.map((t: Dict) => t.target)).toEqual(['nsis', 'msi']);
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: true });
   });
 

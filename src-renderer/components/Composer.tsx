@@ -1,0 +1,143 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MAX_MESSAGE_CHARS } from '../../src-shared/domain';
+import { debounce } from '../lib/debounce';
+import { useCall } from '../state/bridge-context';
+import { useUi } from '../state/ui-store';
+
+export const REPLY_BOX_ID = 'reply-box';
+/** Save the draft this long after the last keystroke (the core promises ≤ 300 ms end to end). */
+export const DRAFT_DEBOUNCE_MS = 250;
+/** Typing "off" after this much silence. */
+const TYPING_IDLE_MS = 3_000;
+
+export function Composer({ conversationId, initialText, online }: { conversationId: string; initialText: string; online: boolean }) {
+  const { t } = useTranslation();
+  const call = useCall();
+  const [text, setText] = useState(initialText);
+  const [isPrivate, setPrivate] = useState(false);
+  const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const ids = { note: useId(), hint: useId() };
+  const typingOn = useRef(false);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const saveSeq = useRef(0);
+
+  const saveDraft = useMemo(
+    () =>
+      debounce((value: string) => {
+        const seq = ++saveSeq.current;
+        call('draft.save', { conversationId, text: value }).then(
+          () => {
+            if (seq === saveSeq.current) setDraftState('saved');
+          },
+          (err: Error) => {
+            if (seq === saveSeq.current) setDraftState('idle');
+            useUi.getState().pushToast(t('composer.draftFailed', { message: err.message }));
+          },
+        );
+      }, DRAFT_DEBOUNCE_MS),
+    [call, conversationId, t],
+  );
+
+  const setTyping = useMemo(
+    () => (on: boolean) => {
+      if (typingTimer.current) clearTimeout(typingTimer.current);
+      typingTimer.current = null;
+      if (on) typingTimer.current = setTimeout(() => setTypingRef.current(false), TYPING_IDLE_MS);
+      if (typingOn.current === on) return;
+      typingOn.current = on;
+      // Typing is best effort: a lost indicator is not worth an error.
+      call('typing.set', { conversationId, on }).catch(() => undefined);
+    },
+    [call, conversationId],
+  );
+  const setTypingRef = useRef(setTyping);
+  setTypingRef.current = setTyping;
+
+  // Leaving the conversation (or the page) must not lose the last keystrokes.
+  useEffect(() => {
+    const onHide = () => saveDraft.flush();
+    window.addEventListener('pagehide', onHide);
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      saveDraft.flush();
+      setTypingRef.current(false);
+    };
+  }, [saveDraft]);
+
+  function onChange(value: string) {
+    setText(value);
+    setDraftState('saving');
+    saveDraft(value);
+    setTyping(value.trim().length > 0);
+  }
+
+  async function send() {
+    const value = text;
+    if (!value.trim()) return;
+    if (value.length > MAX_MESSAGE_CHARS) {
+      useUi.getState().pushToast(t('composer.tooLong', { max: MAX_MESSAGE_CHARS }));
+      return;
+    }
+    saveDraft.cancel();
+    saveSeq.current++;
+    setText('');
+    setDraftState('idle');
+    setTyping(false);
+    try {
+      await call('message.send', { conversationId, text: value, private: isPrivate });
+    } catch (err) {
+      // Put the text back so nothing typed is lost.
+      setText((current) => (current === '' ? value : current));
+      useUi.getState().pushToast(t('composer.sendFailed', { message: (err as Error).message }));
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    } else if (e.key === 'Escape') {
+      e.currentTarget.blur();
+    }
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void send();
+  }
+
+  return (
+    <form className={`composer${isPrivate ? ' is-note' : ''}`} onSubmit={onSubmit}>
+      <label htmlFor={REPLY_BOX_ID} className="visually-hidden">
+        {t('composer.reply')}
+      </label>
+      <textarea
+        id={REPLY_BOX_ID}
+        className="composer-input"
+        rows={3}
+        value={text}
+        placeholder={isPrivate ? t('composer.notePlaceholder') : t('composer.placeholder')}
+        aria-describedby={ids.hint}
+        onChange={(e) => onChange(e.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={() => setTyping(false)}
+      />
+      <div className="composer-bar">
+        <label className="checkbox" htmlFor={ids.note}>
+          <input id={ids.note} type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
+          {t('composer.privateNote')}
+        </label>
+        <span className="composer-hint muted small" id={ids.hint}>
+          {online ? t('composer.hint') : t('composer.queuedHint')}
+        </span>
+        <span className="draft-state small" aria-live="polite">
+          {draftState === 'saved' ? t('composer.draftSaved') : ''}
+        </span>
+        <button type="submit" className="btn btn-primary" disabled={!text.trim()}>
+          {t('composer.send')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+// Renderer entry: pick the bridge, set up i18n and react-query, mount the app.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { chooseBridge } from './bridge/choose';
+import { App, NoAccess } from './components/App';
+import { initI18n } from './i18n';
+import { BridgeContext } from './state/bridge-context';
+import './styles.css';
+
+initI18n(navigator.languages);
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // Data is fresh until the core says otherwise ('changed' events): no timers, no refetch on focus.
+    queries: { staleTime: Infinity, refetchOnWindowFocus: false, refetchOnReconnect: false, retry: 1 },
+    mutations: { retry: false },
+  },
+});
+
+const choice = chooseBridge(window);
+const root = createRoot(document.getElementById('root')!);
+root.render(
+  <StrictMode>
+    {choice.kind === 'ready' ? (
+      <BridgeContext.Provider value={choice.bridge}>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </BridgeContext.Provider>
+    ) : (
+      <NoAccess />
+    )}
+  </StrictMode>,
+);

@@ -1,0 +1,44 @@
+// Query keys, and which of them a core 'changed' event makes stale. The renderer never polls:
+// these invalidations are the only way data refreshes.
+import type { ConversationStatus } from '../../src-shared/domain';
+import type { InboxView } from '../../src-shared/ipc';
+import type { EntityName } from '../../src-shared/sync';
+
+export interface InboxFilter {
+  view: InboxView;
+  status: ConversationStatus | null;
+  channelId: string | null;
+}
+
+export const queryKeys = {
+  session: ['session'] as const,
+  inboxAll: ['inbox'] as const,
+  inbox: (f: InboxFilter) => ['inbox', f.view, f.status, f.channelId] as const,
+  conversationAll: ['conversation'] as const,
+  conversation: (id: string) => ['conversation', id] as const,
+  channels: ['channels'] as const,
+  agents: ['agents'] as const,
+};
+
+export type QueryKeyPrefix = readonly unknown[];
+
+/** What an inbox row shows: conversation fields, its contact's name, channel, assignee, unread. */
+const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent']);
+/** What an open conversation shows: the above plus the agent's draft. */
+const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft']);
+/** Changes that can touch conversations the event does not name (a contact renamed, a channel renamed). */
+const sharedEntities: ReadonlySet<EntityName> = new Set(['contact', 'channel', 'agent']);
+
+export function invalidationsFor(change: { entities: readonly EntityName[]; conversationIds: readonly string[] }): QueryKeyPrefix[] {
+  const keys: QueryKeyPrefix[] = [];
+  const has = (set: ReadonlySet<EntityName>) => change.entities.some((e) => set.has(e));
+  if (has(inboxEntities)) keys.push(queryKeys.inboxAll);
+  if (has(sharedEntities)) {
+    keys.push(queryKeys.conversationAll);
+  } else if (has(conversationEntities)) {
+    for (const id of new Set(change.conversationIds)) keys.push(queryKeys.conversation(id));
+  }
+  if (change.entities.includes('channel')) keys.push(queryKeys.channels);
+  if (change.entities.includes('agent')) keys.push(queryKeys.agents);
+  return keys;
+}

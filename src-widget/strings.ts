@@ -1,0 +1,20 @@
+// Customer-facing text, in one place so the widget can be translated like the agent app.
+export const strings = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  title: 'Chat with us',
+  messages: 'Chat messages',
+  yourMessage: 'Your message',
+  placeholder: 'Type your message…',
+  send: 'Send',
+  you: 'You',
+  sending: 'Sending…',
+  sent: 'Sent',
+  notSent: (reason: string) => `Not sent: ${reason}`,
+  typing: (name: string) => `${name} is typing…`,
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting… your messages will be sent when the connection is back.',
+  tooLong: (max: number) => `Your message is too long (at most ${max} characters).`,
+  empty: 'Send us a message — we usually reply within a few minutes.',
+  newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+};
