@@ -21,6 +21,10 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port ?? process.env.THREADLINE_PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? process.env.THREADLINE_PORT}`);
+  if (process.env.THREADLINE_DATABASE_URL) {
+    // Refuse rather than silently fall back to SQLite: an operator who asked for PostgreSQL must not get a laptop store.
+    throw new Error('THREADLINE_DATABASE_URL is set, but the PostgreSQL store is not available in this version yet; unset it to use the embedded SQLite store.');
+  }
   const dataDir = path.resolve(values['data-dir'] ?? process.env.THREADLINE_DATA_DIR ?? '.threadline');
 
   const server = await createServer({
