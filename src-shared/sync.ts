@@ -69,7 +69,11 @@ export type MutationResult = z.infer<typeof MutationResult>;
 
 // ── messages ──────────────────────────────────────────────────────────────────────────────
 export const ClientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), protocol: z.literal(SYNC_PROTOCOL_VERSION), clientId: z.string().min(8).max(64), cursor: z.number().int().nonnegative(), scopeKey: z.string().nullable() }),
+  z.object({
+    type: z.literal('hello'), protocol: z.literal(SYNC_PROTOCOL_VERSION), clientId: z.string().min(8).max(64), cursor: z.number().int().nonnegative(), scopeKey: z.string().nullable(),
+    /** Lowest seq still in the client's outbox: the welcome then repeats rejections from there on, in case a pushResult was lost. */
+    outboxFromSeq: z.number().int().positive().optional(),
+  }),
   z.object({ type: z.literal('pull'), cursor: z.number().int().nonnegative(), limit: z.number().int().positive().max(PULL_BATCH_MAX).optional() }),
   z.object({ type: z.literal('push'), mutations: z.array(Mutation).max(500) }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), on: z.boolean() }),
@@ -78,7 +82,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), agent: Agent, lastMutationSeq: z.number().int().nonnegative(), scopeKey: z.string(), reset: z.boolean(), serverTime: IsoTime, headCursor: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('welcome'), agent: Agent, lastMutationSeq: z.number().int().nonnegative(), scopeKey: z.string(), reset: z.boolean(), serverTime: IsoTime, headCursor: z.number().int().nonnegative(),
+    /** Mutations from hello.outboxFromSeq up to lastMutationSeq that the server rejected (their results may never have arrived). */
+    rejected: z.array(MutationResult).optional(),
+  }),
   z.object({ type: z.literal('changes'), changes: z.array(Change), cursor: z.number().int().nonnegative(), more: z.boolean() }),
   z.object({ type: z.literal('poke'), cursor: z.number().int().nonnegative() }),
   z.object({

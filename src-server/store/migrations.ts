@@ -3,6 +3,8 @@
 // Never edit a released migration: add a new one.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
+import { channelsMigration } from './migration-0002-channels';
+import { perfMigration } from './migration-0004-perf';
 
 const ts = 'text';
 
@@ -169,8 +171,27 @@ const initial: Migration = {
   },
 };
 
+const mutationRejections: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('mutation_rejections')
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('agent_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('mutation_id', 'text', (c) => c.notNull())
+      .addColumn('code', 'text', (c) => c.notNull())
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('mutation_rejections_pk', ['client_id', 'agent_id', 'seq'])
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0005_mutation_rejections': mutationRejections,
+  '0002_channels': channelsMigration,
+  '0004_perf': perfMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -81,6 +81,8 @@ export interface MessagesTable {
   failure_reason: string | null;
   created_at: string;
   updated_at: string;
+  /** 0002_channels: JSON channel metadata (attachments, e-mail headers); null for plain text. */
+  meta?: string | null;
 }
 
 export interface DraftsTable {
@@ -103,6 +105,17 @@ export interface ClientMutationsTable {
   updated_at: string;
 }
 
+/** Rejected mutations, kept so a client whose pushResult was lost still learns why (welcome.rejected). */
+export interface MutationRejectionsTable {
+  client_id: string;
+  agent_id: string;
+  seq: number;
+  mutation_id: string;
+  code: string;
+  message: string;
+  created_at: string;
+}
+
 export interface ChangeLogTable {
   seq: number;
   entity: string;
@@ -123,6 +136,31 @@ export interface SettingsTable {
   value: string;
 }
 
+/** 0002_channels: one outbound delivery per message (channels/delivery.ts). */
+export interface DeliveryJobsTable {
+  id: string;
+  message_id: string;
+  channel_id: string;
+  state: 'pending' | 'sending' | 'done' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0004_perf: per-conversation response-time facts for the metrics (src-server/metrics/response-times.ts). */
+export interface ConversationStatsTable {
+  conversation_id: string;
+  channel_id: string;
+  created_at: string;
+  first_response_at: string | null;
+  first_response_ms: number | null;
+  resolved_at: string | null;
+  resolution_ms: number | null;
+}
+
 export interface DB {
   agents: AgentsTable;
   sessions: SessionsTable;
@@ -135,7 +173,10 @@ export interface DB {
   drafts: DraftsTable;
   read_marks: ReadMarksTable;
   client_mutations: ClientMutationsTable;
+  mutation_rejections: MutationRejectionsTable;
   change_log: ChangeLogTable;
+  conversation_stats: ConversationStatsTable;
   counters: CountersTable;
   settings: SettingsTable;
+  delivery_jobs: DeliveryJobsTable;
 }

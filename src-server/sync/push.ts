@@ -4,7 +4,7 @@
 //   seq == last + 1 → applied, or rejected (not_found/forbidden/invalid/conflict); both advance last
 //   seq > last + 1  → gap: stop; the client resends from last + 1
 import type { Transaction } from 'kysely';
-import { mutationArgs, type Mutation, type MutationResult, type ServerMessage } from '../../src-shared/sync';
+import { mutationArgs, RejectCode, type Mutation, type MutationResult, type ServerMessage } from '../../src-shared/sync';
 import { nowIso } from '../../src-shared/ids';
 import type { DB } from '../store/schema';
 import type { Db } from '../store/db';
@@ -27,6 +27,29 @@ async function setLastMutationSeq(trx: Transaction<DB>, clientId: string, agentI
     .values({ client_id: clientId, agent_id: agentId, last_mutation_seq: seq, updated_at: now })
     .onConflict((oc) => oc.columns(['client_id', 'agent_id']).doUpdateSet({ last_mutation_seq: seq, updated_at: now }))
     .execute();
+}
+
+/** How many rejections per client are kept for welcome.rejected: far more than an outbox holds between two connections. */
+const KEPT_REJECTIONS = 1000;
+
+async function recordRejection(trx: Transaction<DB>, clientId: string, agentId: string, m: Mutation, code: string, message: string) {
+  await trx.insertInto('mutation_rejections').values({ client_id: clientId, agent_id: agentId, seq: m.seq, mutation_id: m.id, code, message, created_at: nowIso() }).execute();
+  await trx.deleteFrom('mutation_rejections').where('client_id', '=', clientId).where('agent_id', '=', agentId).where('seq', '<=', m.seq - KEPT_REJECTIONS).execute();
+}
+
+/** Rejections in [fromSeq, throughSeq] for a client: repeated in the welcome, since a pushResult can be lost. */
+export async function rejectionsSince(q: Db, clientId: string, agentId: string, fromSeq: number, throughSeq: number): Promise<MutationResult[]> {
+  if (fromSeq > throughSeq) return [];
+  const rows = await q
+    .selectFrom('mutation_rejections')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('agent_id', '=', agentId)
+    .where('seq', '>=', fromSeq)
+    .where('seq', '<=', throughSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), id: r.mutation_id, status: 'rejected' as const, error: { code: RejectCode.parse(r.code), message: r.message } }));
 }
 
 async function applyMutation(w: ChangeWriter, actor: Actor, m: Mutation): Promise<void> {
@@ -84,6 +107,7 @@ export async function applyPush(commands: Commands, actor: Actor, clientId: stri
         const current = await lastMutationSeq(w.trx, clientId, actor.id);
         if (current !== m.seq - 1) return { current, ours: false };
         await setLastMutationSeq(w.trx, clientId, actor.id, m.seq);
+        await recordRejection(w.trx, clientId, actor.id, m, err.code, err.message);
         return { current: m.seq, ours: true };
       });
       last = consumed.current;

@@ -11,7 +11,7 @@ import { syncScopes, type Actor } from '../domain/visibility';
 import type { ServerContext } from '../api/context';
 import type { SyncPeer } from '../live-hub';
 import { pullChanges } from './pull';
-import { applyPush, lastMutationSeq } from './push';
+import { applyPush, lastMutationSeq, rejectionsSince } from './push';
 import { webchatIdentitiesOf } from '../channels/webchat/identity';
 
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -75,10 +75,13 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
       clientId = msg.clientId;
       peer.scopes = new Set(scopes);
       peer.scopeKey = scopeKey;
+      const last = await lastMutationSeq(ctx.db, msg.clientId, actor.id);
+      const rejected = msg.outboxFromSeq ? await rejectionsSince(ctx.db, msg.clientId, actor.id, msg.outboxFromSeq, last) : [];
       return send({
         type: 'welcome',
         agent: publicAgent,
-        lastMutationSeq: await lastMutationSeq(ctx.db, msg.clientId, actor.id),
+        lastMutationSeq: last,
+        ...(rejected.length ? { rejected } : {}),
         scopeKey,
         reset,
         serverTime: nowIso(),

@@ -185,8 +185,8 @@ export class SyncClient extends TestSocket<ServerMessage, ClientMessage> {
     return new SyncClient(await open(url.replace(/^http/, 'ws') + '/api/v1/sync', { authorization: `Bearer ${token}` }));
   }
 
-  async hello(clientId: string, cursor = 0, scopeKey: string | null = null) {
-    this.send({ type: 'hello', protocol: 1, clientId, cursor, scopeKey });
+  async hello(clientId: string, cursor = 0, scopeKey: string | null = null, outboxFromSeq?: number) {
+    this.send({ type: 'hello', protocol: 1, clientId, cursor, scopeKey, ...(outboxFromSeq ? { outboxFromSeq } : {}) });
     return this.next('welcome');
   }
 

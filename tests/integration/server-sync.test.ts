@@ -108,6 +108,25 @@ describe('server sync', () => {
     expect((await api(t.url, 'GET', `/api/v1/conversations/${conversationId}`, member.token)).body).toMatchObject({ status: 'resolved', assigneeId: member.id });
   });
 
+  it('repeats rejections in the welcome, for a client whose pushResult was lost', async () => {
+    const { conversationId } = await inbound('Lost result question');
+    const clientId = uuidv7();
+    const first = await connect(member.token);
+    await first.hello(clientId);
+    const ok = first.mutation('setStatus', { conversationId, status: 'pending' }, 1);
+    const refused = first.mutation('assign', { conversationId, assigneeId: 'nobody-like-this' }, 2);
+    await first.push([ok, refused]); // the result travels back, but this client "never reads it":
+    first.ws.terminate();
+
+    const second = await connect(member.token);
+    const welcome = await second.hello(clientId, 0, null, 1);
+    expect(welcome.lastMutationSeq).toBe(2);
+    expect(welcome.rejected).toEqual([{ seq: 2, id: refused.id, status: 'rejected', error: { code: expect.any(String), message: expect.any(String) } }]);
+    // Without an outbox to reconcile, nothing is repeated.
+    const third = await connect(member.token);
+    expect((await third.hello(clientId)).rejected).toBeUndefined();
+  });
+
   it('a cursor pull resumes with nothing lost and nothing repeated', async () => {
     const c = await connect(t.adminToken);
     const welcome = await c.hello(uuidv7());

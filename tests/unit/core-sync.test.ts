@@ -31,6 +31,9 @@ class Peer {
   rejectIf: (m: Mutation) => MutationResult['error'] | null = () => null;
   resetNext = false;
   refuseWith = 0;
+  /** Handle the next push, then drop the connection instead of answering: the pushResult is lost. */
+  loseNextResult = false;
+  rejections: MutationResult[] = [];
   sockets = new Set<WebSocket>();
   http = http.createServer((req, res) => {
     if (req.url === '/api/v1/auth/login') {
@@ -76,7 +79,10 @@ class Peer {
         clientId = m.clientId;
         const reset = this.resetNext;
         this.resetNext = false;
-        this.send(ws, { type: 'welcome', agent: me, lastMutationSeq: this.lastSeq.get(clientId) ?? 0, scopeKey: reset ? 'scope-2' : 'scope-1', reset, serverTime: new Date().toISOString(), headCursor: this.head() });
+        const last = this.lastSeq.get(clientId) ?? 0;
+        const from = m.outboxFromSeq;
+        const rejected = from ? this.rejections.filter((r) => r.seq >= from && r.seq <= last) : [];
+        this.send(ws, { type: 'welcome', agent: me, lastMutationSeq: last, scopeKey: reset ? 'scope-2' : 'scope-1', reset, serverTime: new Date().toISOString(), headCursor: this.head(), ...(rejected.length ? { rejected } : {}) });
       } else if (m.type === 'pull') {
         const changes = this.log.filter((c) => c.seq > m.cursor).sort((a, b) => a.seq - b.seq).slice(0, 2);
         const cursor = changes.length ? changes[changes.length - 1]!.seq : m.cursor;
@@ -96,13 +102,20 @@ class Peer {
           }
           last = mut.seq;
           const error = this.rejectIf(mut);
-          if (error) results.push({ seq: mut.seq, id: mut.id, status: 'rejected', error });
-          else {
+          if (error) {
+            results.push({ seq: mut.seq, id: mut.id, status: 'rejected', error });
+            this.rejections.push({ seq: mut.seq, id: mut.id, status: 'rejected', error });
+          } else {
             this.applied.push(mut);
             results.push({ seq: mut.seq, id: mut.id, status: 'applied' });
           }
         }
         this.lastSeq.set(clientId, last);
+        if (this.loseNextResult) {
+          this.loseNextResult = false;
+          ws.terminate();
+          return;
+        }
         this.send(ws, { type: 'pushResult', lastMutationSeq: last, results, stoppedAt });
         for (const mut of m.mutations) {
           const a = mut.args as { messageId?: string; conversationId: string; text?: string };
@@ -183,6 +196,17 @@ describe('sync client', () => {
       return d.messages.some((m) => m.id === sent.id && m.status === 'sent' && !m.pending);
     });
     expect((await core.handlers['conversation.open']({ id: 'cv-1' })).conversation.status).toBe('open');
+  });
+
+  it('learns of a rejection whose pushResult was lost, from the next welcome, and rolls it back', async () => {
+    const { peer, core, events } = await setup();
+    peer.rejectIf = (m) => (m.name === 'sendMessage' ? { code: 'forbidden', message: 'You are no longer a member of this channel' } : null);
+    peer.loseNextResult = true;
+    const sent = await core.handlers['message.send']({ conversationId: 'cv-1', text: 'This one is refused', private: false });
+    await until('outbox empty after reconnect', async () => (await pending(core)) === 0);
+    expect(events.find((e) => e.type === 'rejected')).toEqual({ type: 'rejected', mutation: 'sendMessage', conversationId: 'cv-1', code: 'forbidden', message: 'You are no longer a member of this channel' });
+    const detail = await core.handlers['conversation.open']({ id: 'cv-1' });
+    expect(detail.messages.some((m) => m.id === sent.id)).toBe(false); // not left behind as "queued" forever
   });
 
   it('queues while the server is away and delivers once, in order, after reconnecting', async () => {

@@ -446,6 +446,11 @@ export const ops = {
     })();
   },
 
+  /** Lowest seq still in the outbox, or null when it is empty. */
+  outboxFirstSeq(db: DB, _args: Record<string, never>): number | null {
+    return (db.prepare('SELECT MIN(seq) AS s FROM outbox').get() as { s: number | null }).s;
+  },
+
   outboxCount(db: DB, _args: Record<string, never>): number {
     return (db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   },

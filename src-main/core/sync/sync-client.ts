@@ -127,6 +127,7 @@ export class SyncClient {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const meta = await this.opts.cache.call('loadSession', {});
+    const outboxFromSeq = await this.opts.cache.call('outboxFirstSeq', {});
     if (this.stopped) return;
     this.cursor = meta.cursor;
     const ws = new WebSocket(syncUrl(this.opts.serverUrl), { headers: { Authorization: `Bearer ${this.opts.token}` }, handshakeTimeout: 10_000 });
@@ -140,7 +141,7 @@ export class SyncClient {
     });
     ws.on('open', () => {
       this.lastHeard = Date.now();
-      this.send({ type: 'hello', protocol: SYNC_PROTOCOL_VERSION, clientId: meta.clientId, cursor: meta.cursor, scopeKey: meta.scopeKey });
+      this.send({ type: 'hello', protocol: SYNC_PROTOCOL_VERSION, clientId: meta.clientId, cursor: meta.cursor, scopeKey: meta.scopeKey, ...(outboxFromSeq ? { outboxFromSeq } : {}) });
       this.pingTimer = setInterval(() => this.heartbeat(ws), PING_EVERY_MS);
     });
     ws.on('message', (raw) => {
@@ -224,8 +225,14 @@ export class SyncClient {
           await cache.call('reset', { scopeKey: msg.scopeKey });
           this.cursor = 0;
         } else await cache.call('setScopeKey', { scopeKey: msg.scopeKey });
-        // Everything up to lastMutationSeq is applied on the server (a pushResult may have been lost).
-        if ((await cache.call('ackThrough', { seq: msg.lastMutationSeq })) > 0) events.outbox();
+        // Everything up to lastMutationSeq was handled on the server (a pushResult may have been lost):
+        // roll back what it rejected, with the reason, then drop the rest from the outbox.
+        if (msg.rejected?.length) {
+          const settled = await cache.call('settle', { results: msg.rejected });
+          for (const r of settled.rejected) events.rejected(r);
+          if (settled.touched.entities.length) events.changed(settled.touched, null, false);
+        }
+        if ((await cache.call('ackThrough', { seq: msg.lastMutationSeq })) > 0 || msg.rejected?.length) events.outbox();
         this.welcomed = true;
         this.bootstrapping = this.cursor === 0;
         events.state('online');
