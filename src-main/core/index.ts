@@ -5,8 +5,8 @@ import type { ConnectionState, IpcEvent, IpcHandlers, SessionState } from '../..
 import type { MutationName } from '../../src-shared/sync';
 import { openCache, type CacheClient } from './cache/client';
 import type { OutboxEntry, Touched } from './cache/ops';
-import { SyncClient } from './sync/sync-client';
-import { Backoff } from './sync/backoff';
+import { CORE_BACKOFF, SyncClient } from './sync/sync-client';
+import { Backoff } from '../../src-shared/backoff';
 import { candidatesFor, NotificationCoalescer, COALESCE_WINDOW_MS } from './notify/policy';
 import { CoreError, login, normaliseServerUrl, revoke } from './session';
 
@@ -92,7 +92,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       serverUrl: serverUrl!,
       token: token!,
       meId: () => agent?.id ?? null,
-      backoff: new Backoff(opts.backoff),
+      backoff: new Backoff({ ...CORE_BACKOFF, ...opts.backoff }),
       events: {
         state(s) {
           connection = s;
