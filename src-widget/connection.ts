@@ -2,7 +2,10 @@
 // after every welcome all unacknowledged messages go out again, oldest first, with their original
 // clientMessageId, so a message sent during a drop arrives exactly once.
 import type { WidgetClientMessage, WidgetIdentity, WidgetMessage, WidgetServerMessage } from '../src-shared/widget-protocol';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../src-shared/backoff';
+
+/** A customer waiting on a reply should not wait long after the server is back: capped at 10 s. */
+const widgetBackoff = (attempt: number): number => backoffDelay(attempt, { baseMs: 1_000, capMs: 10_000 });
 import type { Outbox, OutboxEntry } from './outbox';
 
 export interface SocketLike {
@@ -183,7 +186,7 @@ export class WidgetConnection {
 
   private scheduleReconnect(): void {
     this.setStatus('reconnecting');
-    const delay = (this.opts.backoff ?? backoffDelay)(this.attempt++);
+    const delay = (this.opts.backoff ?? widgetBackoff)(this.attempt++);
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.stopped) this.open();

@@ -3,7 +3,7 @@
 // `host_disconnected`, since we cannot know whether the core ran them.
 import { IpcEvent } from '../../src-shared/ipc';
 import type { HostFrame, HostReply, IpcArgs, IpcMethod, IpcResult, IpcValue } from '../../src-shared/ipc';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../src-shared/backoff';
 import type { LinkStatus, RendererBridge } from './types';
 
 /** The part of the WebSocket API the bridge needs: the browser's WebSocket, or `ws` in Node tests. */

@@ -1,18 +1,19 @@
 // Reconnect delays: exponential growth under a cap, with full jitter, and back to short after success.
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../src-main/core/sync/backoff';
+import { Backoff } from '../../src-shared/backoff';
+import { CORE_BACKOFF } from '../../src-main/core/sync/sync-client';
 import { syncUrl } from '../../src-main/core/sync/sync-client';
 
 describe('Backoff', () => {
   it('grows exponentially up to the cap, jittered over [0, ceiling)', () => {
-    const top = new Backoff({ baseMs: 500, capMs: 12_000, random: () => 0.999999 });
+    const top = new Backoff({ ...CORE_BACKOFF, random: () => 0.999999 });
     expect(Array.from({ length: 8 }, () => top.next())).toEqual([499, 999, 1999, 3999, 7999, 11_999, 11_999, 11_999]);
-    const bottom = new Backoff({ random: () => 0 });
+    const bottom = new Backoff({ ...CORE_BACKOFF, random: () => 0 });
     expect([bottom.next(), bottom.next()]).toEqual([0, 0]);
   });
 
   it('starts over after reset', () => {
-    const b = new Backoff({ baseMs: 100, capMs: 10_000, random: () => 0.5 });
+    const b = new Backoff({ ...CORE_BACKOFF, baseMs: 100, random: () => 0.5 });
     b.next();
     b.next();
     b.next();

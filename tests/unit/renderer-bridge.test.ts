@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import type { HostReply, IpcEvent } from '../../src-shared/ipc';
-import { backoffDelay } from '../../src-renderer/bridge/backoff';
+import { backoffDelay } from '../../src-shared/backoff';
 import { hostSocketUrl, SECRET_STORAGE_KEY, takeHostSecret } from '../../src-renderer/bridge/secret';
 import type { LinkStatus } from '../../src-renderer/bridge/types';
 import { createWsBridge, parseHostReply, type SocketLike, type WsBridge } from '../../src-renderer/bridge/ws-bridge';
@@ -194,9 +194,9 @@ describe('host secret', () => {
 
 describe('backoffDelay', () => {
   it('grows exponentially, stays within [ceiling/2, ceiling], and is capped', () => {
-    expect(backoffDelay(0, () => 0)).toBe(250);
-    expect(backoffDelay(0, () => 1)).toBe(500);
-    expect(backoffDelay(3, () => 0.5)).toBe(3000);
-    expect(backoffDelay(50, () => 1)).toBe(10_000);
+    expect(backoffDelay(0, { random: () => 0 })).toBe(250);
+    expect(backoffDelay(0, { random: () => 1 })).toBe(500);
+    expect(backoffDelay(3, { random: () => 0.5 })).toBe(3000);
+    expect(backoffDelay(50, { random: () => 1 })).toBe(10_000);
   });
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { MAX_MESSAGE_CHARS } from '../../src-shared/domain';
 import type { WidgetClientMessage, WidgetMessage } from '../../src-shared/widget-protocol';
 import { WIDGET_WS_PATH } from '../../src-shared/widget-protocol';
-import { backoffDelay } from '../../src-widget/backoff';
+import { backoffDelay } from '../../src-shared/backoff';
 import { readConfig, readSettings } from '../../src-widget/config';
 import { parseServerMessage, WidgetConnection, type ConnectionStatus, type SocketLike } from '../../src-widget/connection';
 import { MAX_TEXT_CHARS, WIDGET_PATH, outboxKey } from '../../src-widget/constants';
@@ -274,8 +274,8 @@ describe('config and protocol', () => {
   });
 
   it('backs off exponentially with jitter, capped at 10 s', () => {
-    expect(backoffDelay(0, () => 0)).toBe(500);
-    expect(backoffDelay(2, () => 1)).toBe(4000);
-    expect(backoffDelay(20, () => 0.5)).toBe(7_500);
+    expect(backoffDelay(0, { baseMs: 1_000, random: () => 0 })).toBe(500);
+    expect(backoffDelay(2, { baseMs: 1_000, random: () => 1 })).toBe(4000);
+    expect(backoffDelay(20, { baseMs: 1_000, random: () => 0.5 })).toBe(7_500);
   });
 });

@@ -7,7 +7,10 @@ import type { ConnectionState } from '../../../src-shared/ipc';
 import { SYNC_PATH, SYNC_PROTOCOL_VERSION, ServerMessage, type ClientMessage, type MutationName, type RejectCode } from '../../../src-shared/sync';
 import type { CacheClient } from '../cache/client';
 import type { Fresh, Touched } from '../cache/ops';
-import { Backoff } from './backoff';
+import { Backoff, type BackoffOptions } from '../../../src-shared/backoff';
+
+/** Many desktops reconnect after a server restart: full jitter spreads them best (AWS architecture blog). */
+export const CORE_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 12_000, jitter: 'full' };
 
 export const PUSH_BATCH = 100;
 const PING_EVERY_MS = 10_000;
@@ -69,7 +72,7 @@ export class SyncClient {
   private readonly backoff: Backoff;
 
   constructor(private readonly opts: SyncOptions) {
-    this.backoff = opts.backoff ?? new Backoff();
+    this.backoff = opts.backoff ?? new Backoff(CORE_BACKOFF);
   }
 
   start(): void {
