@@ -3,8 +3,6 @@
 // Never edit a released migration: add a new one.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
-import { channelsMigration } from './migration-0002-channels';
-import { perfMigration } from './migration-0004-perf';
 
 const ts = 'text';
 
@@ -190,8 +188,6 @@ const mutationRejections: Migration = {
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0005_mutation_rejections': mutationRejections,
-  '0002_channels': channelsMigration,
-  '0004_perf': perfMigration,
 };
 
 class InCodeProvider implements MigrationProvider {
