@@ -6,7 +6,15 @@ export function percentile(samples: number[], p: number): number {
   return sorted[rank]!;
 }
 
-export function summarise(samples: number[]): { n: number; median: number; p95: number; p99: number; max: number } {
+export interface Summary {
+  n: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarise(samples: number[]): Summary {
   return { n: samples.length, median: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: Math.max(...samples) };
 }
 

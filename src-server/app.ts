@@ -20,6 +20,17 @@ import { conversationRoutes } from './api/conversations-routes';
 import { syncRoutes } from './sync/socket';
 import { webchatPageRoutes } from './channels/webchat/pages';
 import { webchatSocketRoutes } from './channels/webchat/socket';
+import { slaRoutes } from './api/sla-routes';
+import { SlaEngine } from './sla/engine';
+import { SlaScheduler } from './sla/scheduler';
+import { systemClock, type Clock } from '../src-shared/sla';
+import { ChannelRuntime } from './channels/runtime';
+import { deliveryRoutes } from './api/delivery-routes';
+import { mediaRoutes } from './api/media-routes';
+import { Router } from './routing/router';
+import { routingRoutes } from './api/routing-routes';
+import type { DeliveryOptions } from './channels/delivery';
+import type { MediaOptions } from './channels/media';
 
 export interface ServerOptions {
   dataDir: string;
@@ -39,6 +50,12 @@ export interface ServerOptions {
   widgetFile?: string;
   /** Login throttle: failures per email+IP within the window (default 5 per 15 min). */
   loginRateLimit?: { max: number; windowMs: number };
+  /** The SLA clock (default: the system clock). Tests pass a manual clock; the CLI a scaled one (THREADLINE_CLOCK_SCALE). */
+  clock?: Clock;
+  /** Routing (docs/routing.md): presence grace period after the app disconnects, background tick period (0 = none; tests tick by hand). */
+  routing?: { graceMs?: number; tickMs?: number };
+  /** Channel adapters: delivery queue timing (tests shorten it), and whether pollers (Telegram, IMAP) start. */
+  channels?: { delivery?: Partial<DeliveryOptions>; receivers?: boolean; media?: Partial<MediaOptions> };
 }
 
 export interface ThreadlineServer {
@@ -50,6 +67,12 @@ export interface ThreadlineServer {
   store: Store;
   commands: Commands;
   hub: LiveHub;
+  /** SLA engine (clocks on every conversation write) and its scheduler (warnings, breaches, escalation). */
+  sla: { engine: SlaEngine; scheduler: SlaScheduler; clock: Clock };
+  /** Channel adapters, secrets and the delivery queue. */
+  channels: ChannelRuntime;
+  /** Routing: rules, queues, presence, escalation (src-server/routing/router.ts). */
+  router: Router;
   app: ReturnType<typeof Fastify>;
   close(): Promise<void>;
 }
@@ -71,6 +94,15 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
   });
   const hub = new LiveHub();
   const commands = new Commands(store.db, hub, app.log);
+  const clock = opts.clock ?? systemClock;
+  let slaScheduler: SlaScheduler | null = null;
+  const slaEngine = new SlaEngine({ clock, log: app.log, onReschedule: () => slaScheduler?.poke() });
+  slaScheduler = new SlaScheduler(commands, slaEngine, clock, app.log);
+  commands.slaHook = slaEngine.hook;
+  const router = new Router(commands, { clock, log: app.log, ...opts.routing });
+  commands.router = router;
+  hub.onSyncPeer = (agentId, delta) => void router.connection(agentId, delta).catch((err: unknown) => app.log.error({ err }, 'presence update failed'));
+  const channels = new ChannelRuntime(store, commands, app.log, { dataDir: opts.dataDir, ...opts.channels });
   let publicUrl = opts.publicUrl?.replace(/\/+$/, '') ?? '';
   const ctx: ServerContext = {
     db: store.db,
@@ -80,6 +112,9 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
     loginLimiter: new LoginRateLimiter(opts.loginRateLimit?.max, opts.loginRateLimit?.windowMs),
     publicUrl: () => publicUrl,
     widgetFile: opts.widgetFile ?? path.join(repoRoot, 'dist', 'widget', 'widget.js'),
+    channels,
+    clock,
+    router,
   };
 
   try {
@@ -97,11 +132,19 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
       channelRoutes(api, ctx);
       contactRoutes(api, ctx);
       conversationRoutes(api, ctx);
+      slaRoutes(api, ctx);
+      deliveryRoutes(api, ctx);
+      mediaRoutes(api, ctx);
+      routingRoutes(api, ctx, router);
     });
     syncRoutes(app, ctx);
     webchatPageRoutes(app, ctx);
     webchatSocketRoutes(app, ctx);
+    await channels.registerRoutes(app);
+    app.addHook('onClose', async () => channels.stop());
 
+    app.addHook('onClose', async () => slaScheduler?.stop());
+    app.addHook('onClose', async () => router.stop());
     const heartbeat = startHeartbeat(app);
     app.addHook('onClose', async () => clearInterval(heartbeat));
 
@@ -111,6 +154,9 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
     const port = typeof address === 'object' && address ? address.port : (opts.port ?? DEFAULT_PORT);
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     if (!publicUrl) publicUrl = `http://localhost:${port}`;
+    await channels.start();
+    slaScheduler.start();
+    router.start();
 
     let closed = false;
     return {
@@ -121,6 +167,9 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
       store,
       commands,
       hub,
+      channels,
+      router,
+      sla: { engine: slaEngine, scheduler: slaScheduler, clock },
       app,
       async close() {
         if (closed) return;

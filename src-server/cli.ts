@@ -1,10 +1,12 @@
 // `npm run server`: the central server alone.
 //   --port N (env THREADLINE_PORT, default 4820), --data-dir DIR (env THREADLINE_DATA_DIR, default ./.threadline)
 //   THREADLINE_PUBLIC_URL, THREADLINE_ADMIN_EMAIL / THREADLINE_ADMIN_PASSWORD (first start only), THREADLINE_LOG_LEVEL
+//   THREADLINE_CLOCK_SCALE (tests/demos only: SLA time runs N× faster)
 //   --host H (default 127.0.0.1; 0.0.0.0 to serve a network)
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServer, DEFAULT_PORT } from './app';
+import { clockFromEnv } from '../src-shared/sla';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     adminEmail: process.env.THREADLINE_ADMIN_EMAIL || undefined,
     adminPassword: process.env.THREADLINE_ADMIN_PASSWORD || undefined,
     logLevel: process.env.THREADLINE_LOG_LEVEL ?? 'info',
+    // Test/demo facility: THREADLINE_CLOCK_SCALE=60 runs SLA time 60× faster (docs/sla.md).
+    clock: clockFromEnv(process.env),
   });
   console.log(`Threadline server listening on ${server.url} (data: ${dataDir})`);
   if (server.initialAdmin) {

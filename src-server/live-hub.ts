@@ -34,12 +34,17 @@ export class LiveHub {
   private readonly widgetPeers = new Map<string, Set<WidgetPeer>>();
   private readonly outbound: OutboundListener[] = [];
 
+  /** Told when an agent's sync socket opens (+1) or closes (-1): presence (src-server/routing/router.ts). */
+  onSyncPeer: ((agentId: string, delta: 1 | -1) => void) | null = null;
+
   addSync(peer: SyncPeer): void {
+    if (this.syncPeers.has(peer)) return;
     this.syncPeers.add(peer);
+    this.onSyncPeer?.(peer.agentId, 1);
   }
 
   removeSync(peer: SyncPeer): void {
-    this.syncPeers.delete(peer);
+    if (this.syncPeers.delete(peer)) this.onSyncPeer?.(peer.agentId, -1);
   }
 
   syncPeerCount(): number {

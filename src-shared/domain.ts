@@ -11,6 +11,11 @@ export type Role = z.infer<typeof Role>;
 export const ConversationStatus = z.enum(['open', 'pending', 'resolved']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
+/** Conversation priority (SLA policies match on it; escalation raises it). */
+export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const Priority = z.enum(priorities);
+export type Priority = z.infer<typeof Priority>;
+
 export const MessageDirection = z.enum(['inbound', 'outbound', 'note']);
 export type MessageDirection = z.infer<typeof MessageDirection>;
 
@@ -68,6 +73,15 @@ export const Conversation = z.object({
   lastInboundAt: z.string().nullable(),
   createdAt: IsoTime,
   isDemo: z.boolean().optional(),
+  // SLA (docs/sla.md): stored by the server's SLA engine whenever messages or status change.
+  priority: Priority.optional(),
+  firstResponseDueAt: z.string().nullable().optional(),
+  nextResponseDueAt: z.string().nullable().optional(),
+  resolutionDueAt: z.string().nullable().optional(),
+  /** ok | warning | breached | paused, as of the last server write; null without an SLA. */
+  slaState: z.string().nullable().optional(),
+  /** The SLA clocks (src-shared/sla SlaSnapshot), so the desktop counts down exactly as the server does. */
+  sla: z.unknown().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -83,8 +97,25 @@ export const Message = z.object({
   authorName: z.string(),
   createdAt: IsoTime,
   failureReason: z.string().nullable().optional(),
+  /** Inbound media (issue 3): downloaded by the server after the webhook was acknowledged. */
+  attachments: z.array(z.lazy(() => MessageAttachment)).optional(),
+  /** An original (sanitised e-mail HTML, full text with quoted history) can be shown on demand. */
+  hasOriginal: z.boolean().optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** One attachment of a message as the apps see it; the bytes are served by GET /api/v1/attachments/:id. */
+export const MessageAttachment = z.object({
+  id: z.string(),
+  kind: z.string(),
+  name: z.string().nullable(),
+  mimeType: z.string().nullable(),
+  size: z.number().nullable(),
+  /** pending (download after the acknowledgement) | ready | skipped (too large, type mismatch) | failed */
+  state: z.enum(['pending', 'ready', 'skipped', 'failed']),
+  reason: z.string().nullable().optional(),
+});
+export type MessageAttachment = z.infer<typeof MessageAttachment>;
 
 /** A draft belongs to one agent and one conversation; it follows the agent across devices. */
 export const Draft = z.object({

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Agent, Channel, ChannelType, Contact, Conversation, ConversationStatus, Draft, Message, MAX_MESSAGE_CHARS } from './domain';
 import { EntityName, RejectCode } from './sync';
+import { SlaEvent } from './sla/event';
 
 export const ConnectionState = z.enum(['signed-out', 'connecting', 'online', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -15,6 +16,13 @@ export const SessionState = z.object({
   /** Mutations written locally and not yet acknowledged by the server. */
   pendingMutations: z.number().int().nonnegative(),
   lastSyncedAt: z.string().nullable(),
+  /**
+   * The server's SLA clock as the core sees it: serverNow = originMs + (Date.now() − originMs) × scale + offsetMs
+   * (scale is 1 except under THREADLINE_CLOCK_SCALE). Countdowns use it, never the bare local clock.
+   */
+  clock: z.object({ originMs: z.number(), scale: z.number().positive(), offsetMs: z.number() }).optional(),
+  /** Do not disturb: no OS notifications (SLA ones included) until switched off. */
+  doNotDisturb: z.boolean().optional(),
 });
 export type SessionState = z.infer<typeof SessionState>;
 
@@ -47,6 +55,10 @@ export const ConversationDetail = z.object({
   earlier: z.array(Conversation),
   draft: Draft.nullable(),
   assigneeName: z.string().nullable(),
+  /** SLA warnings and breaches of this conversation, oldest first (the timeline shows them). */
+  slaEvents: z.array(SlaEvent).optional(),
+  /** Channel rule for public replies now (WhatsApp 24-hour window); absent when the channel has none. */
+  replyRule: z.object({ allowed: z.boolean(), reason: z.string().nullable(), closesAt: z.string().nullable() }).optional(),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
@@ -56,11 +68,16 @@ export const ipcContract = {
   'session.state': { args: none, result: SessionState },
   'session.login': { args: z.object({ serverUrl: z.string().url(), email: z.string().min(1), password: z.string().min(1) }), result: SessionState },
   'session.logout': { args: none, result: SessionState },
+  'session.setDoNotDisturb': { args: z.object({ on: z.boolean() }), result: SessionState },
   'inbox.list': {
     args: z.object({
       view: InboxView,
       status: ConversationStatus.optional(),
       channelId: z.string().optional(),
+      /** 'due': soonest SLA due time first (conversations without a running SLA last). Default 'recent'. */
+      sort: z.enum(['recent', 'due']).optional(),
+      /** Only conversations past an SLA warning threshold or breached. */
+      atRisk: z.boolean().optional(),
       limit: z.number().int().positive().max(500).default(50),
       offset: z.number().int().nonnegative().default(0),
     }),
@@ -71,11 +88,49 @@ export const ipcContract = {
   'conversation.assign': { args: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }), result: z.null() },
   'conversation.markRead': { args: z.object({ conversationId: z.string() }), result: z.null() },
   'message.send': { args: z.object({ conversationId: z.string(), text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS), private: z.boolean().default(false) }), result: MessageView },
+  'message.retry': { args: z.object({ conversationId: z.string(), messageId: z.string().min(1).max(64) }), result: z.null() },
   'draft.save': { args: z.object({ conversationId: z.string(), text: z.string().max(MAX_MESSAGE_CHARS) }), result: z.object({ savedAt: z.string() }) },
   'typing.set': { args: z.object({ conversationId: z.string(), on: z.boolean() }), result: z.null() },
+  /** Routing presence (docs/routing.md): the agent's status, chosen or automatic away after idle. */
+  'presence.get': { args: none, result: z.object({ status: z.enum(['online', 'away', 'offline']), auto: z.boolean() }) },
+  'presence.set': { args: z.object({ status: z.enum(['online', 'away', 'offline']) }), result: z.object({ status: z.enum(['online', 'away', 'offline']), auto: z.boolean() }) },
+  /** Seconds since the last input: the shell (OS idle time) or the renderer (page hidden / no input) reports it. */
+  'presence.idle': { args: z.object({ seconds: z.number().min(0).max(10_000_000) }), result: z.object({ status: z.enum(['online', 'away', 'offline']), auto: z.boolean() }) },
+  /** Collision detection: this agent has the conversation open (and is writing a reply). */
+  'conversation.viewing': { args: z.object({ conversationId: z.string(), on: z.boolean(), replying: z.boolean().default(false) }), result: z.null() },
   'channels.list': { args: none, result: z.array(Channel) },
+  /** Admins: create (no id) or edit a channel. Secrets are sent, never read back; an empty secret field is left out (kept). */
+  'channels.save': {
+    args: z.object({ id: z.string().max(64).optional(), type: ChannelType, name: z.string().trim().min(1).max(200), config: z.record(z.string(), z.unknown()) }),
+    result: Channel,
+  },
   'agents.list': { args: none, result: z.array(Agent) },
+  /** WhatsApp: the channel's approved templates (synced by the server from the Graph API). */
+  'templates.list': { args: z.object({ channelId: z.string().max(64) }), result: z.array(z.lazy(() => WhatsAppTemplate)) },
+  /** WhatsApp: send an approved template (allowed outside the 24-hour window); the message arrives by sync. */
+  'templates.send': {
+    args: z.object({
+      conversationId: z.string().max(64),
+      name: z.string().min(1).max(512),
+      language: z.string().min(1).max(32),
+      parameters: z.array(z.object({ component: z.enum(['header', 'body']), index: z.number().int().min(1).max(100), text: z.string().trim().min(1).max(1024) })).max(100),
+    }),
+    result: z.null(),
+  },
+  /** The original of a message (sanitised e-mail HTML, full text): shown on demand, in a sandboxed frame. */
+  'message.original': { args: z.object({ messageId: z.string().max(64) }), result: z.object({ html: z.string().nullable(), text: z.string() }) },
 } as const;
+
+export const WhatsAppTemplate = z.object({
+  name: z.string(),
+  language: z.string(),
+  category: z.string().nullable(),
+  status: z.string(),
+  body: z.string(),
+  header: z.string().nullable(),
+  variables: z.array(z.object({ component: z.enum(['header', 'body']), index: z.number().int() })),
+});
+export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
 
 export type IpcMethod = keyof typeof ipcContract;
 export const ipcMethods = Object.keys(ipcContract) as IpcMethod[];
@@ -103,6 +158,8 @@ export const IpcEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: SessionState }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), who: z.enum(['customer', 'agent']), name: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('navigate'), conversationId: z.string() }),
+  /** Another agent opened (on) / left a conversation, or is writing a reply in it. */
+  z.object({ type: z.literal('viewing'), conversationId: z.string(), agentId: z.string(), name: z.string(), on: z.boolean(), replying: z.boolean() }),
   z.object({ type: z.literal('rejected'), mutation: z.string(), conversationId: z.string().nullable(), code: RejectCode, message: z.string() }),
   z.object({ type: z.literal('notify'), notification: Notification }),
 ]);
@@ -112,6 +169,8 @@ export type IpcEvent = z.infer<typeof IpcEvent>;
 export const IPC_INVOKE_CHANNEL = 'threadline:invoke';
 export const IPC_EVENT_CHANNEL = 'threadline:event';
 export const HOST_WS_PATH = '/ipc';
+/** Browser host: POST here with the launch secret (x-threadline-secret) → a cookie valid for GET /attachments/:id. */
+export const HOST_ATTACHMENTS_SESSION_PATH = '/attachments-session';
 
 export const HostFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), args: z.unknown() }),

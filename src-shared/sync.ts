@@ -17,7 +17,7 @@ export const SYNC_PATH = '/api/v1/sync';
 export const PULL_BATCH_DEFAULT = 2000;
 export const PULL_BATCH_MAX = 10_000;
 
-export const EntityName = z.enum(['agent', 'channel', 'contact', 'conversation', 'message', 'draft', 'readMark']);
+export const EntityName = z.enum(['agent', 'channel', 'contact', 'conversation', 'message', 'draft', 'readMark', 'slaEvent', 'presence', 'routingEvent']);
 export type EntityName = z.infer<typeof EntityName>;
 
 export const Change = z.object({
@@ -39,6 +39,8 @@ export const mutationArgs = {
   assign: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }),
   saveDraft: z.object({ conversationId: z.string(), text: z.string().max(MAX_MESSAGE_CHARS) }),
   markRead: z.object({ conversationId: z.string(), readAt: IsoTime }),
+  /** Send a failed outbound message again (channels: a fresh delivery job). */
+  retryMessage: z.object({ conversationId: z.string(), messageId: z.string().min(1).max(64) }),
 } as const;
 export type MutationName = keyof typeof mutationArgs;
 export const MutationName = z.enum(Object.keys(mutationArgs) as [MutationName, ...MutationName[]]);
@@ -77,6 +79,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pull'), cursor: z.number().int().nonnegative(), limit: z.number().int().positive().max(PULL_BATCH_MAX).optional() }),
   z.object({ type: z.literal('push'), mutations: z.array(Mutation).max(500) }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), on: z.boolean() }),
+  /** Routing presence (docs/routing.md): the agent's chosen status. */
+  z.object({ type: z.literal('presence'), status: z.enum(['online', 'away', 'offline']) }),
+  /** Collision detection: this agent has the conversation open (on) and is writing a reply (replying). Ephemeral, like typing. */
+  z.object({ type: z.literal('viewing'), conversationId: z.string(), on: z.boolean(), replying: z.boolean().default(false) }),
   z.object({ type: z.literal('ping'), t: z.number() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -97,6 +103,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
     stoppedAt: z.object({ seq: z.number().int(), reason: z.literal('gap') }).optional(),
   }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), who: z.enum(['customer', 'agent']), name: z.string(), on: z.boolean() }),
+  z.object({ type: z.literal('viewing'), conversationId: z.string(), agentId: z.string(), name: z.string(), on: z.boolean(), replying: z.boolean() }),
   z.object({ type: z.literal('pong'), t: z.number(), serverTime: IsoTime }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

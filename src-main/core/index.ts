@@ -9,6 +9,11 @@ import { CORE_BACKOFF, SyncClient } from './sync/sync-client';
 import { Backoff } from '../../src-shared/backoff';
 import { candidatesFor, NotificationCoalescer, COALESCE_WINDOW_MS } from './notify/policy';
 import { CoreError, login, normaliseServerUrl, revoke } from './session';
+import { clockFromEnv, type Clock } from '../../src-shared/sla';
+import { SlaWatcher } from './sla/watcher';
+import { fetchAttachment, listTemplates, messageOriginal, sendTemplate } from './channel-media';
+import { saveChannel } from './admin-channels';
+import { PresenceController } from './presence';
 
 export { CoreError } from './session';
 
@@ -22,10 +27,16 @@ export interface CoreOptions {
   backoff?: { baseMs?: number; capMs?: number };
   /** How long session.login waits for the first bootstrap before answering (default 5 s). */
   loginSyncTimeoutMs?: number;
+  /** The clock SLA countdowns run on (default: THREADLINE_CLOCK_SCALE from the environment, else the system clock). */
+  clock?: Clock;
+  /** Coalescing window of SLA notifications and the SLA watcher's check interval (real ms; tests shorten them). */
+  sla?: { windowMs?: number; intervalMs?: number };
 }
 
 export interface Core {
   handlers: IpcHandlers;
+  /** An attachment's bytes from the server with the agent's token (served by the browser host at /attachments/:id). */
+  fetchAttachment(id: string): Promise<Response>;
   onEvent(listener: (event: IpcEvent) => void): () => void;
   /** Reconnect now / push now (e.g. the OS reports the network is back). */
   retryNow(): void;
@@ -62,7 +73,27 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (t.entities.length) emit({ type: 'changed', entities: t.entities, conversationIds: t.conversationIds });
   };
 
+  // Routing presence: sent over the sync socket, resent after every reconnect (docs/routing.md).
+  const presence = new PresenceController((status) => sync?.sendPresence(status));
   const coalescer = new NotificationCoalescer((notification) => emit({ type: 'notify', notification }), opts.notifyWindowMs ?? COALESCE_WINDOW_MS);
+
+  // SLA: the server's time = our clock + the offset measured at welcome; the watcher notifies before and on breach.
+  const clock = opts.clock ?? clockFromEnv(process.env);
+  const clockOrigin = Date.now();
+  let serverOffsetMs = 0;
+  let doNotDisturb = false;
+  const serverNow = () => clock.now() + serverOffsetMs;
+  const slaWatcher = new SlaWatcher({
+    cache,
+    serverNow,
+    me: () => (token ? agent : null),
+    doNotDisturb: () => doNotDisturb,
+    emit: (notification) => emit({ type: 'notify', notification }),
+    windowMs: opts.sla?.windowMs,
+    intervalMs: opts.sla?.intervalMs ?? Math.max(100, Math.min(1000, Math.round(1000 / clock.scale))),
+  });
+  await slaWatcher.init();
+  slaWatcher.start();
 
   async function sessionState(): Promise<SessionState> {
     const meta = await cache.call('loadSession', {});
@@ -73,6 +104,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       connection,
       pendingMutations: await cache.call('outboxCount', {}),
       lastSyncedAt: meta.lastSyncedAt,
+      // For the renderer's countdowns: the same server time as serverNow(), from Date.now() in the page.
+      clock: { originMs: clockOrigin, scale: clock.scale, offsetMs: clock.now() - (clockOrigin + (Date.now() - clockOrigin) * clock.scale) + serverOffsetMs },
+      doNotDisturb,
     };
   }
   /** Fire-and-forget: a late call racing close() must not surface as an unhandled rejection. */
@@ -96,6 +130,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       events: {
         state(s) {
           connection = s;
+          if (s === 'online') presence.resend();
           void emitSession();
         },
         changed(touched, fresh, live) {
@@ -107,6 +142,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         },
         typing(t) {
           emit({ type: 'typing', ...t });
+        },
+        viewing(v) {
+          emit({ type: 'viewing', ...v });
+        },
+        serverTime(iso) {
+          const t = Date.parse(iso);
+          if (Number.isFinite(t)) serverOffsetMs = t - clock.now();
         },
         agent(a) {
           agent = a;
@@ -181,12 +223,25 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return state;
     },
 
-    'inbox.list': (a) => cache.call('inboxList', { ...a, meId: agent?.id ?? null }),
+    'inbox.list': (a) =>
+      a.sort === 'due' || a.atRisk
+        ? cache.call('slaInboxList', { ...a, meId: agent?.id ?? null, now: new Date(serverNow()).toISOString() })
+        : cache.call('inboxList', { ...a, meId: agent?.id ?? null }),
+    'session.setDoNotDisturb': async (a) => {
+      doNotDisturb = a.on;
+      const state = await sessionState();
+      emit({ type: 'session', state });
+      return state;
+    },
     'conversation.open': (a) => cache.call('conversationOpen', { id: a.id, meId: agent?.id ?? null }),
 
     'message.send': async (a) => {
       const out = await mutate('sendMessage', { conversationId: a.conversationId, text: a.text, private: a.private });
       return out.message!;
+    },
+    'message.retry': async (a) => {
+      await mutate('retryMessage', a);
+      return null;
     },
     'conversation.setStatus': async (a) => {
       await mutate('setStatus', a);
@@ -208,14 +263,40 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       sync?.sendTyping(a.conversationId, a.on);
       return null;
     },
+    'presence.get': async () => presence.state(),
+    'presence.set': async (a) => presence.set(a.status),
+    'presence.idle': async (a) => presence.idle(a.seconds),
+    'conversation.viewing': async (a) => {
+      sync?.sendViewing(a.conversationId, a.on, a.replying);
+      return null;
+    },
     'channels.list': () => cache.call('channelsList', {}),
+    'channels.save': async (a) => {
+      const me = requireAgent();
+      if (me.role !== 'admin') throw new CoreError('forbidden', 'Only administrators can change channels.');
+      if (!serverUrl || !token) throw new CoreError('signed_out', 'Sign in first.');
+      return saveChannel(serverUrl, token, a);
+    },
     'agents.list': () => cache.call('agentsList', {}),
+    'templates.list': (a) => {
+      if (!serverUrl || !token) throw new CoreError('signed_out', 'Sign in first.');
+      return listTemplates(serverUrl, token, a.channelId);
+    },
+    'templates.send': (a) => {
+      if (!serverUrl || !token) throw new CoreError('signed_out', 'Sign in first.');
+      return sendTemplate(serverUrl, token, a);
+    },
+    'message.original': (a) => {
+      if (!serverUrl || !token) throw new CoreError('signed_out', 'Sign in first.');
+      return messageOriginal(serverUrl, token, a.messageId);
+    },
   };
 
   if (token && serverUrl) sync = startSync();
 
   return {
     handlers,
+    fetchAttachment: (id: string) => fetchAttachment(token ? serverUrl : null, token, id),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -232,6 +313,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       coalescer.dispose();
+      slaWatcher.stop();
       await stopSync();
       listeners.clear();
       await cache.close();

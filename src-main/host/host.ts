@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchIpc, HostFrame, HOST_WS_PATH, type HostReply } from '../../src-shared/ipc';
+import { dispatchIpc, HostFrame, HOST_ATTACHMENTS_SESSION_PATH, HOST_WS_PATH, type HostReply } from '../../src-shared/ipc';
 import { createCore, type Core } from '../core/index';
 
 export interface HostOptions {
@@ -67,6 +67,47 @@ export function secretMatches(given: string | null, secret: string): boolean {
   const a = crypto.createHash('sha256').update(given).digest();
   const b = crypto.createHash('sha256').update(secret).digest();
   return crypto.timingSafeEqual(a, b);
+}
+
+const ATTACHMENT_SESSION_PATH = HOST_ATTACHMENTS_SESSION_PATH;
+const ATTACH_COOKIE = 'tl_attach';
+
+function cookieOf(req: http.IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+async function serveAttachment(req: http.IncomingMessage, res: http.ServerResponse, p: string, h: { origin: string; secret: string; cookie: string; core: Core }): Promise<void> {
+  const plain = { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+  if (p === ATTACHMENT_SESSION_PATH) {
+    const header = req.headers['x-threadline-secret'];
+    if (req.method !== 'POST' || req.headers.origin !== h.origin || !secretMatches(typeof header === 'string' ? header : null, h.secret)) {
+      res.writeHead(403, plain).end('Forbidden');
+      return;
+    }
+    res.writeHead(204, { ...plain, 'Set-Cookie': `${ATTACH_COOKIE}=${h.cookie}; Path=/attachments/; HttpOnly; SameSite=Strict` }).end();
+    return;
+  }
+  if (req.method !== 'GET' || !secretMatches(cookieOf(req, ATTACH_COOKIE), h.cookie)) {
+    res.writeHead(403, plain).end('Forbidden');
+    return;
+  }
+  const id = decodeURIComponent(p.slice('/attachments/'.length));
+  const answer = await h.core.fetchAttachment(id);
+  const headers: Record<string, string> = { 'Cross-Origin-Resource-Policy': 'same-origin', 'Referrer-Policy': 'no-referrer' };
+  answer.headers.forEach((v, k) => (headers[k] = v));
+  res.writeHead(answer.status, headers);
+  if (!answer.body) {
+    res.end();
+    return;
+  }
+  for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
+  }
+  res.end();
 }
 
 function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, rendererDir: string, origin: string): void {
@@ -150,7 +191,19 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const secret = crypto.randomBytes(32).toString('base64url');
   let origin = '';
 
-  const server = http.createServer((req, res) => serveStatic(req, res, opts.rendererDir, origin));
+  // Attachments: <img>/<a> cannot carry the secret, so the page trades it (header, same origin) for an
+  // HttpOnly SameSite=Strict cookie valid on /attachments/ only; the bytes come from the server via the core.
+  const attachCookie = crypto.randomBytes(32).toString('base64url');
+  const server = http.createServer((req, res) => {
+    const p = (req.url ?? '/').split('?')[0]!;
+    if (p === ATTACHMENT_SESSION_PATH || p.startsWith('/attachments/')) {
+      void serveAttachment(req, res, p, { origin, secret, cookie: attachCookie, core }).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    serveStatic(req, res, opts.rendererDir, origin);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   server.on('upgrade', (req, socket, head) => {

@@ -13,6 +13,7 @@ import type { TrayController } from './tray';
 import { createMainWindow, revealWindow } from './window';
 import { startShellUpdater, trackDraftSaves } from './updater';
 import type { Updater, UpdaterFactory } from './updater';
+import { startIdleReporter, type IdlePort } from './idle';
 
 export const APP_ID = 'dev.threadline.app';
 
@@ -32,6 +33,9 @@ export interface ShellOptions {
   createUpdater?: UpdaterFactory;
   /** Managed configuration: OS notifications off by policy. */
   notificationsEnabled?: boolean;
+  /** OS idle time for automatic away (main.ts: powerMonitor); none = the renderer's page idle only. */
+  idle?: IdlePort;
+  idleIntervalMs?: number;
   /** Shown once as OS notifications after start (e.g. managed-configuration problems). */
   notices?: Array<{ title: string; body: string }>;
 }
@@ -134,6 +138,7 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
       }),
     );
     unread.schedule();
+    if (opts.idle) teardown.push(startIdleReporter(opts.idle, (seconds) => core.handlers['presence.idle']({ seconds }), opts.idleIntervalMs));
 
     for (const notice of opts.notices ?? []) {
       if (electron.Notification.isSupported()) new electron.Notification(notice).show();

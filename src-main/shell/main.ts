@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, protocol, session, shell, Tray } from 'electron';
 import log from 'electron-log/main';
 import electronUpdater from 'electron-updater';
 import { createCore } from '../core/core';
@@ -94,6 +94,7 @@ const handle = startShell(
     platform: process.platform,
     protocolClient: unpackagedScript ? { path: process.execPath, args: [path.resolve(unpackagedScript)] } : undefined,
     notificationsEnabled: managed.config.notifications.enabled,
+    idle: { getSystemIdleTime: () => powerMonitor.getSystemIdleTime() },
     notices: managed.problems.length
       ? [{ title: 'Threadline configuration problem', body: `${managed.problems.length} problem(s) in ${[...new Set(managed.problems.map((p) => p.file))].join(', ')}; safe defaults are used. Details are in the log.` }]
       : [],

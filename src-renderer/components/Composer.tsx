@@ -1,9 +1,11 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '../../src-shared/domain';
+import type { ConversationDetail } from '../../src-shared/ipc';
 import { debounce } from '../lib/debounce';
 import { useCall } from '../state/bridge-context';
 import { useUi } from '../state/ui-store';
+import { TemplatePicker } from './TemplatePicker';
 
 export const REPLY_BOX_ID = 'reply-box';
 /** Save the draft this long after the last keystroke (the core promises ≤ 300 ms end to end). */
@@ -11,13 +13,13 @@ export const DRAFT_DEBOUNCE_MS = 250;
 /** Typing "off" after this much silence. */
 const TYPING_IDLE_MS = 3_000;
 
-export function Composer({ conversationId, initialText, online }: { conversationId: string; initialText: string; online: boolean }) {
-  const { t } = useTranslation();
+export function Composer({ conversationId, initialText, online, replyRule, channelId }: { conversationId: string; initialText: string; online: boolean; replyRule?: ConversationDetail['replyRule']; channelId?: string }) {
+  const { t, i18n } = useTranslation();
   const call = useCall();
   const [text, setText] = useState(initialText);
   const [isPrivate, setPrivate] = useState(false);
   const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const ids = { note: useId(), hint: useId() };
+  const ids = { note: useId(), hint: useId(), rule: useId() };
   const typingOn = useRef(false);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const saveSeq = useRef(0);
@@ -72,9 +74,12 @@ export function Composer({ conversationId, initialText, online }: { conversation
     setTyping(value.trim().length > 0);
   }
 
+  // A channel rule (WhatsApp's 24-hour window) may refuse public replies now; notes are always allowed.
+  const refused = !!replyRule && !replyRule.allowed && !isPrivate;
+
   async function send() {
     const value = text;
-    if (!value.trim()) return;
+    if (!value.trim() || refused) return;
     if (value.length > MAX_MESSAGE_CHARS) {
       useUi.getState().pushToast(t('composer.tooLong', { max: MAX_MESSAGE_CHARS }));
       return;
@@ -108,6 +113,7 @@ export function Composer({ conversationId, initialText, online }: { conversation
   }
 
   return (
+    <>
     <form className={`composer${isPrivate ? ' is-note' : ''}`} onSubmit={onSubmit}>
       <label htmlFor={REPLY_BOX_ID} className="visually-hidden">
         {t('composer.reply')}
@@ -118,11 +124,18 @@ export function Composer({ conversationId, initialText, online }: { conversation
         rows={3}
         value={text}
         placeholder={isPrivate ? t('composer.notePlaceholder') : t('composer.placeholder')}
-        aria-describedby={ids.hint}
+        aria-describedby={replyRule ? `${ids.hint} ${ids.rule}` : ids.hint}
         onChange={(e) => onChange(e.target.value)}
         onKeyDown={onKeyDown}
         onBlur={() => setTyping(false)}
       />
+      {replyRule && (
+        <p id={ids.rule} className={`composer-rule small${refused ? ' is-refused' : ' muted'}`} role={refused ? 'alert' : undefined}>
+          {replyRule.allowed
+            ? t('composer.whatsappWindowOpen', { time: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(replyRule.closesAt ?? Date.now())) })
+            : t('composer.whatsappWindowClosed')}
+        </p>
+      )}
       <div className="composer-bar">
         <label className="checkbox" htmlFor={ids.note}>
           <input id={ids.note} type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
@@ -134,10 +147,13 @@ export function Composer({ conversationId, initialText, online }: { conversation
         <span className="draft-state small" aria-live="polite">
           {draftState === 'saved' ? t('composer.draftSaved') : ''}
         </span>
-        <button type="submit" className="btn btn-primary" disabled={!text.trim()}>
+        <button type="submit" className="btn btn-primary" disabled={!text.trim() || refused}>
           {t('composer.send')}
         </button>
       </div>
     </form>
+    {/* Outside WhatsApp's window: only approved templates (issue 3). */}
+    {replyRule && !replyRule.allowed && channelId && <TemplatePicker conversationId={conversationId} channelId={channelId} />}
+    </>
   );
 }

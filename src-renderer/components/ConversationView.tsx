@@ -9,6 +9,15 @@ import { ChannelBadge } from './ChannelBadge';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { MessageList } from './MessageList';
+import { SlaBadge } from '../sla/SlaBadge';
+import { useServerNow } from '../sla/use-server-now';
+import type { Conversation } from '../../src-shared/domain';
+import { CollisionLine } from '../routing/CollisionLine';
+
+/** The conversation's SLA countdown, ticking with the server's clock. */
+function HeaderSlaBadge({ conversation }: { conversation: Conversation }) {
+  return <SlaBadge conversation={conversation} serverNow={useServerNow()} />;
+}
 
 export function ConversationPane() {
   const { t } = useTranslation();
@@ -59,11 +68,12 @@ function ConversationView({ id }: { id: string }) {
     <>
       <section className="conversation" aria-labelledby="conversation-title">
         <ConversationHeader detail={detail} />
-        <MessageList messages={detail.messages} />
+        <MessageList messages={detail.messages} slaEvents={detail.slaEvents ?? []} />
         <TypingLine conversationId={id} />
+        <CollisionLine conversationId={id} replying={!!detail.draft?.text.trim()} />
         {/* Seed the composer only from a fresh read, so a draft saved elsewhere is never overwritten by a stale one. */}
         {query.isFetchedAfterMount ? (
-          <Composer conversationId={id} initialText={detail.draft?.text ?? ''} online={online} />
+          <Composer conversationId={id} initialText={detail.draft?.text ?? ''} online={online} replyRule={detail.replyRule} channelId={detail.conversation.channelId} />
         ) : (
           <div className="composer composer-placeholder" aria-hidden="true" />
         )}
@@ -104,6 +114,8 @@ function ConversationHeader({ detail }: { detail: ConversationDetail }) {
           <ChannelBadge type={detail.channel.type} /> <span>{detail.channel.name}</span>
           {c.subject && <span> · {c.subject}</span>}
           <span className={`pill pill-${c.status}`}>{t(`conversationStatus.${c.status}`)}</span>
+          {c.priority && c.priority !== 'normal' && <span className={`pill priority-${c.priority}`}>{t(`priority.${c.priority}`)}</span>}
+          <HeaderSlaBadge conversation={c} />
         </p>
       </div>
       <div className="conversation-actions">

@@ -9,6 +9,9 @@ import { useNow } from '../state/core-events';
 import { useChannels, useInbox } from '../state/queries';
 import { useUi } from '../state/ui-store';
 import { ChannelBadge } from './ChannelBadge';
+import { SlaBadge, useSlaText } from '../sla/SlaBadge';
+import { badgeFor } from '../sla/sla-view';
+import { useServerNow } from '../sla/use-server-now';
 
 const ROW_HEIGHT = 76;
 
@@ -21,13 +24,16 @@ export function Inbox() {
   const view = useUi((s) => s.view);
   const status = useUi((s) => s.status);
   const channelId = useUi((s) => s.channelId);
+  const sort = useUi((s) => s.sort);
+  const atRisk = useUi((s) => s.atRisk);
   const selectedId = useUi((s) => s.selectedId);
   const openId = useUi((s) => s.openId);
   const ui = useUi.getState;
-  const inbox = useInbox({ view, status, channelId });
+  const inbox = useInbox({ view, status, channelId, sort, atRisk });
+  const serverNow = useServerNow();
   const channels = useChannels();
   const now = useNow(30_000);
-  const ids = { status: useId(), channel: useId(), panel: useId() };
+  const ids = { status: useId(), channel: useId(), panel: useId(), sort: useId(), atRisk: useId() };
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const rows = useMemo(() => inbox.data?.rows ?? [], [inbox.data]);
@@ -127,6 +133,17 @@ export function Inbox() {
             ))}
           </select>
         </div>
+        <div className="field field-inline">
+          <label htmlFor={ids.sort}>{t('sla.sort')}</label>
+          <select id={ids.sort} value={sort} onChange={(e) => ui().setSort(e.target.value === 'due' ? 'due' : 'recent')}>
+            <option value="recent">{t('sla.sortRecent')}</option>
+            <option value="due">{t('sla.sortDue')}</option>
+          </select>
+        </div>
+        <div className="field field-inline">
+          <input id={ids.atRisk} type="checkbox" checked={atRisk} onChange={(e) => ui().setAtRisk(e.target.checked)} />
+          <label htmlFor={ids.atRisk}>{t('sla.atRisk')}</label>
+        </div>
       </div>
       <div id={ids.panel} role="tabpanel" aria-labelledby={`inbox-tab-${view}`} className="inbox-panel">
         <p className="inbox-count muted" aria-live="polite">
@@ -157,6 +174,7 @@ export function Inbox() {
                   selected={row.conversation.id === selectedId}
                   open={row.conversation.id === openId}
                   time={relativeTime(row.conversation.lastMessageAt, now, i18n.language)}
+                  serverNow={serverNow}
                   onOpen={() => ui().open(row.conversation.id)}
                 />
               );
@@ -168,12 +186,16 @@ export function Inbox() {
   );
 }
 
-function InboxRowView(props: { row: InboxRow; top: number; selected: boolean; open: boolean; time: string; onOpen: () => void }) {
+function InboxRowView(props: { row: InboxRow; top: number; selected: boolean; open: boolean; time: string; serverNow: number; onOpen: () => void }) {
   const { t } = useTranslation();
+  const slaText = useSlaText();
   const { row } = props;
   const c = row.conversation;
   const channel = t(`channelType.${row.channelType}`);
-  const label = t(row.unread ? 'inbox.rowLabelUnread' : 'inbox.rowLabel', { name: row.contactName, preview: c.lastMessagePreview, channel, time: props.time });
+  const base = t(row.unread ? 'inbox.rowLabelUnread' : 'inbox.rowLabel', { name: row.contactName, preview: c.lastMessagePreview, channel, time: props.time });
+  const badge = badgeFor(c, props.serverNow);
+  // The row's accessible name carries the SLA text too (the option's label hides its children from assistive tech).
+  const label = badge ? t('sla.rowLabel', { label: base, sla: slaText(badge).long }) : base;
   const classes = ['inbox-row', props.selected && 'is-selected', props.open && 'is-open', row.unread && 'is-unread'].filter(Boolean).join(' ');
   return (
     <div
@@ -189,6 +211,7 @@ function InboxRowView(props: { row: InboxRow; top: number; selected: boolean; op
         {row.unread && <span className="unread-dot" aria-hidden="true" />}
         <span className="row-name">{row.contactName}</span>
         <ChannelBadge type={row.channelType} />
+        <SlaBadge conversation={c} serverNow={props.serverNow} />
         <time className="row-time" dateTime={c.lastMessageAt}>
           {props.time}
         </time>

@@ -1,11 +1,29 @@
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../src-shared/ipc';
 import { absoluteTime, deliveryLabel } from '../lib/format';
 import { ChannelBadge } from './ChannelBadge';
+import { Attachments, ShowOriginal } from './MessageExtras';
+import type { SlaEvent } from '../../src-shared/sla';
+import { SlaEventItem } from '../sla/SlaEventItem';
+
+type TimelineItem = { kind: 'message'; at: string; message: MessageView } | { kind: 'sla'; at: string; event: SlaEvent };
+
+/** Messages and SLA events in time order (messages keep their own order among themselves). */
+function timeline(messages: MessageView[], events: SlaEvent[]): TimelineItem[] {
+  const items: TimelineItem[] = messages.map((m) => ({ kind: 'message', at: m.createdAt, message: m }));
+  for (const e of events) {
+    const at = e.firedAt;
+    const index = items.findIndex((i) => i.at > at);
+    items.splice(index < 0 ? items.length : index, 0, { kind: 'sla', at, event: e });
+  }
+  return items;
+}
+import { useCall } from '../state/bridge-context';
+import { useUi } from '../state/ui-store';
 
 /** The conversation's messages. Customer text is only ever a React text node: never parsed as HTML. */
-export function MessageList({ messages }: { messages: MessageView[] }) {
+export function MessageList({ messages, slaEvents = [] }: { messages: MessageView[]; slaEvents?: SlaEvent[] }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -29,9 +47,9 @@ export function MessageList({ messages }: { messages: MessageView[] }) {
       }}
     >
       {messages.length === 0 && <p className="muted">{t('conversation.noMessages')}</p>}
-      {messages.map((m) => (
-        <MessageItem key={m.id} message={m} />
-      ))}
+      {timeline(messages, slaEvents).map((item) =>
+        item.kind === 'message' ? <MessageItem key={item.message.id} message={item.message} /> : <SlaEventItem key={item.event.id} event={item.event} />,
+      )}
     </div>
   );
 }
@@ -52,7 +70,36 @@ function MessageItem({ message: m }: { message: MessageView }) {
         {m.direction === 'note' && <span className="note-flag">{t('conversation.noteFlag')}</span>}
       </header>
       <p className="message-text">{m.text}</p>
+      <Attachments message={m} />
+      <ShowOriginal message={m} />
       {statusText && <p className={`message-status status-${status?.key.slice(7)}`}>{statusText}</p>}
+      {m.direction === 'outbound' && m.status === 'failed' && !m.pending && <RetryButton message={m} />}
     </article>
+  );
+}
+
+/** A failed reply on a channel can be sent again (a fresh delivery job on the server). */
+function RetryButton({ message: m }: { message: MessageView }) {
+  const { t } = useTranslation();
+  const call = useCall();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="btn btn-small message-retry"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        call('message.retry', { conversationId: m.conversationId, messageId: m.id }).then(
+          () => setBusy(false),
+          (err: Error) => {
+            setBusy(false);
+            useUi.getState().pushToast(t('status.retryFailed', { message: err.message }));
+          },
+        );
+      }}
+    >
+      {busy ? t('status.retrying') : t('status.retry')}
+    </button>
   );
 }

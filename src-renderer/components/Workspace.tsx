@@ -11,6 +11,9 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { ConversationPane } from './ConversationView';
 import { Inbox } from './Inbox';
 import { Notices, Toasts } from './Toasts';
+import { DoNotDisturbToggle } from '../sla/DoNotDisturb';
+import { ChannelSettings } from './ChannelSettings';
+import { PresenceControl } from '../routing/PresenceControl';
 
 export function Workspace({ session }: { session: SessionState }) {
   const { t } = useTranslation();
@@ -18,6 +21,7 @@ export function Workspace({ session }: { session: SessionState }) {
   const call = useCall();
   const queryClient = useQueryClient();
   const link = useSyncExternalStore(bridge.onLinkStatus, bridge.linkStatus);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   useShortcuts();
 
   async function signOut() {
@@ -36,6 +40,13 @@ export function Workspace({ session }: { session: SessionState }) {
         <ConnectionBanner session={session} link={link} />
         <div className="topbar-end">
           {bridge.transport === 'websocket' && <NotificationPermissionButton />}
+          <PresenceControl />
+          <DoNotDisturbToggle session={session} />
+          {session.agent?.role === 'admin' && (
+            <button type="button" className="btn btn-quiet" onClick={() => setSettingsOpen(true)}>
+              {t('settings.open')}
+            </button>
+          )}
           <span className="agent-name" title={session.agent?.email}>
             {session.agent?.name}
           </span>
@@ -50,6 +61,7 @@ export function Workspace({ session }: { session: SessionState }) {
       </main>
       <Toasts />
       <Notices />
+      {settingsOpen && <ChannelSettings onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

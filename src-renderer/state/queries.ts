@@ -22,6 +22,8 @@ export function useInbox(filter: InboxFilter) {
         view: filter.view,
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.channelId ? { channelId: filter.channelId } : {}),
+        ...(filter.sort === 'due' ? { sort: 'due' as const } : {}),
+        ...(filter.atRisk ? { atRisk: true } : {}),
         limit: INBOX_PAGE_SIZE,
         offset: pageParam,
       }),

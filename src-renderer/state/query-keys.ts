@@ -8,12 +8,15 @@ export interface InboxFilter {
   view: InboxView;
   status: ConversationStatus | null;
   channelId: string | null;
+  /** SLA order and filter; absent = most recent, everything. */
+  sort?: 'recent' | 'due';
+  atRisk?: boolean;
 }
 
 export const queryKeys = {
   session: ['session'] as const,
   inboxAll: ['inbox'] as const,
-  inbox: (f: InboxFilter) => ['inbox', f.view, f.status, f.channelId] as const,
+  inbox: (f: InboxFilter) => ['inbox', f.view, f.status, f.channelId, f.sort ?? 'recent', f.atRisk ?? false] as const,
   conversationAll: ['conversation'] as const,
   conversation: (id: string) => ['conversation', id] as const,
   channels: ['channels'] as const,
@@ -23,9 +26,9 @@ export const queryKeys = {
 export type QueryKeyPrefix = readonly unknown[];
 
 /** What an inbox row shows: conversation fields, its contact's name, channel, assignee, unread. */
-const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent']);
+const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'slaEvent']);
 /** What an open conversation shows: the above plus the agent's draft. */
-const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft']);
+const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft', 'slaEvent']);
 /** Changes that can touch conversations the event does not name (a contact renamed, a channel renamed). */
 const sharedEntities: ReadonlySet<EntityName> = new Set(['contact', 'channel', 'agent']);
 

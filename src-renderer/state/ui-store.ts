@@ -27,6 +27,9 @@ interface UiState {
   view: InboxView;
   status: ConversationStatus | null;
   channelId: string | null;
+  /** Inbox order ('due': soonest SLA due first) and the "At risk" filter. */
+  sort: 'recent' | 'due';
+  atRisk: boolean;
   /** The row the keyboard cursor is on. */
   selectedId: string | null;
   /** The conversation shown in the main pane. */
@@ -39,6 +42,8 @@ interface UiState {
   setView(view: InboxView): void;
   setStatus(status: ConversationStatus | null): void;
   setChannel(channelId: string | null): void;
+  setSort(sort: 'recent' | 'due'): void;
+  setAtRisk(atRisk: boolean): void;
   select(id: string | null): void;
   open(id: string): void;
   close(): void;
@@ -59,6 +64,8 @@ const initial = {
   view: 'all' as InboxView,
   status: null,
   channelId: null,
+  sort: 'recent' as 'recent' | 'due',
+  atRisk: false,
   selectedId: null,
   openId: null,
   visibleIds: [],
@@ -72,6 +79,8 @@ export const useUi = create<UiState>()((set) => ({
   setView: (view) => set({ view }),
   setStatus: (status) => set({ status }),
   setChannel: (channelId) => set({ channelId }),
+  setSort: (sort) => set({ sort }),
+  setAtRisk: (atRisk) => set({ atRisk }),
   select: (selectedId) => set({ selectedId }),
   open: (id) => set({ openId: id, selectedId: id }),
   close: () => set({ openId: null }),

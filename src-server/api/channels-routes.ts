@@ -2,13 +2,18 @@
 // Secrets in a channel's config are stored but never returned.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
 import { ChannelType } from '../../src-shared/domain';
+import { parseConfig } from '../domain/channel-config';
+import { configSchemaOf } from '../channels/config-schemas';
+import { mergeConfig } from '../channels/secrets';
 import { channelOf } from '../domain/entities';
 import { notFound } from '../domain/errors';
 import { canSeeChannel, seesAllChannels } from '../domain/visibility';
 import { decodeCursor, ListQuery, pageOf } from './pagination';
 import { parse } from './http-errors';
 import { actorOf, requireRole, type ServerContext } from './context';
+import { syncTemplatesSoon } from './media-routes';
 
 const Config = z.record(z.string(), z.unknown());
 const NewChannelBody = z.object({ type: ChannelType, name: z.string().trim().min(1).max(200), config: Config.default({}) });
@@ -18,6 +23,11 @@ const ChannelPatchBody = z
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 const IdParams = z.object({ id: z.string().max(64) });
 const MemberParams = z.object({ id: z.string().max(64), agentId: z.string().max(64) });
+
+/** Validates one channel type's config; 400 with the field's path when it does not fit. */
+function parseChannelConfig(type: ChannelType, config: Record<string, unknown>): Record<string, unknown> {
+  return { ...parse(configSchemaOf(type), config) } as Record<string, unknown>;
+}
 
 export function channelRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/v1/channels', async (req) => {
@@ -41,12 +51,30 @@ export function channelRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post('/api/v1/channels', { preHandler: requireRole('admin') }, async (req, reply) => {
     const body = parse(NewChannelBody, req.body);
-    return reply.code(201).send(await ctx.commands.createChannel(body));
+    // Each type's config is validated (vendor base URLs defaulted); secrets are sealed before they are stored.
+    const config = parseChannelConfig(body.type, body.config);
+    if (body.type === 'webchat' && config.secret === undefined) config.secret = randomBytes(32).toString('hex');
+    const channel = await ctx.commands.createChannel({ ...body, config: ctx.channels.secrets.seal(config) });
+    await ctx.channels.restartReceiver(channel.id);
+    if (body.type === 'whatsapp') syncTemplatesSoon(ctx, channel.id);
+    return reply.code(201).send(channel);
   });
 
   app.patch('/api/v1/channels/:id', { preHandler: requireRole('admin') }, async (req) => {
     const { id } = parse(IdParams, req.params);
-    return ctx.commands.updateChannel(id, parse(ChannelPatchBody, req.body));
+    const patch = parse(ChannelPatchBody, req.body);
+    const row = await ctx.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('channel');
+    let config: Record<string, unknown> | undefined;
+    if (patch.config) {
+      // Merged key by key (nested too), so a patch without a secret keeps it; then the whole result is validated.
+      const merged = mergeConfig(ctx.channels.secrets.open(parseConfig(row.config)), patch.config);
+      config = ctx.channels.secrets.seal(parseChannelConfig(row.type as ChannelType, merged));
+    }
+    const channel = await ctx.commands.updateChannel(id, { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(config ? { config } : {}) });
+    if (config) await ctx.channels.restartReceiver(id);
+    if (config && row.type === 'whatsapp') syncTemplatesSoon(ctx, id);
+    return channel;
   });
 
   app.put('/api/v1/channels/:id/members/:agentId', { preHandler: requireRole('admin') }, async (req, reply) => {

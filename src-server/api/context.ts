@@ -2,9 +2,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Role } from '../../src-shared/domain';
+import type { Clock } from '../../src-shared/sla';
 import type { Db } from '../store/db';
 import type { Commands } from '../domain/commands';
 import type { LiveHub } from '../live-hub';
+import type { ChannelRuntime } from '../channels/runtime';
 import type { LoginRateLimiter } from '../auth/rate-limit';
 import { authenticate, tokenFrom, type AuthContext } from '../auth/sessions';
 import type { Actor } from '../domain/visibility';
@@ -19,6 +21,12 @@ export interface ServerContext {
   publicUrl(): string;
   /** Built widget bundle served at /widget.js. */
   widgetFile: string;
+  /** The server's clock for SLA times and welcome.serverTime (scaled under THREADLINE_CLOCK_SCALE); default system. */
+  clock?: Clock;
+  /** Channel adapters, secrets and the delivery queue (channels/runtime.ts). */
+  channels: ChannelRuntime;
+  /** Routing presence (src-server/routing/router.ts): the sync socket's `presence` frame sets the agent's status. */
+  router?: { setStatus(agentId: string, status: 'online' | 'away' | 'offline'): Promise<unknown> };
 }
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@
 // agent may not see are never listed and answer 404.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ConversationStatus, MAX_MESSAGE_CHARS } from '../../src-shared/domain';
+import { ConversationStatus, MAX_MESSAGE_CHARS, Priority } from '../../src-shared/domain';
 import { conversationOf, loadConversationRow, messageOf } from '../domain/entities';
 import { notFound } from '../domain/errors';
 import { canSeeChannel, seesAllChannels, type Actor } from '../domain/visibility';
@@ -20,7 +20,7 @@ const ConversationQuery = ListQuery.extend({
   contactId: z.string().max(64).optional(),
 });
 const ConversationPatchBody = z
-  .object({ status: ConversationStatus, assigneeId: z.string().max(64).nullable() })
+  .object({ status: ConversationStatus, assigneeId: z.string().max(64).nullable(), priority: Priority })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 const NewMessageBody = z.object({

@@ -24,6 +24,14 @@ export async function readCounter(q: Q, name: 'change_seq' | 'min_cursor'): Prom
   return Number(row?.value ?? 0);
 }
 
+/** What happened to a conversation, for the SLA clocks (src-server/sla/engine.ts). */
+export type SlaConversationEvent =
+  | { type: 'inbound'; fromStatus: string }
+  | { type: 'reply' }
+  | { type: 'status'; from: string; to: string }
+  | { type: 'priority' };
+export type SlaHook = (w: ChangeWriter, conversationId: string, event: SlaConversationEvent) => Promise<void>;
+
 /** Collects what one transaction changed, so the live hub can be told after commit. */
 export class ChangeWriter {
   readonly scopes = new Set<string>();
@@ -32,6 +40,10 @@ export class ChangeWriter {
   readonly outbound: { message: Message; conversation: Conversation }[] = [];
   /** Connected clients whose visible scopes may have changed: one agent's id, or 'all'. */
   readonly scopeRefresh = new Set<string>();
+  /** The SLA engine, told about conversation events inside this transaction (set by the runner; null: no SLA). */
+  slaHook: SlaHook | null = null;
+  /** Routing work for after commit (src-server/routing/router.ts): conversations to route, inbound ones to check for escalation, capacity freed. */
+  readonly routingWork = { route: new Set<string>(), inbound: new Set<string>(), drain: false };
 
   constructor(readonly trx: Transaction<DB>) {}
 

@@ -2,6 +2,8 @@
 // public settings. Clients only ever get the public part.
 const secretKey = /(secret|token|password|passwd|api_?key|private_?key|credential)/i;
 
+export const isSecretKey = (key: string): boolean => secretKey.test(key);
+
 export function publicConfig(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {

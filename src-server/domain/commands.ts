@@ -3,11 +3,11 @@
 // clients that can see the change and channel adapters get the agent's replies.
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { advanceStatus, type ChannelType, type ConversationStatus, type Message, type MessageStatus, type Role } from '../../src-shared/domain';
+import { advanceStatus, type ChannelType, type ConversationStatus, type Priority, type Message, type MessageStatus, type Role } from '../../src-shared/domain';
 import { nowIso, uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../store/db';
 import type { LiveHub } from '../live-hub';
-import { ChangeWriter, AGENTS_SCOPE, agentScope } from './change-log';
+import { ChangeWriter, AGENTS_SCOPE, agentScope, type SlaHook } from './change-log';
 import {
   channelOf,
   contactChannelIds,
@@ -24,6 +24,9 @@ import {
 import { conflict, DomainError, invalid, notFound } from './errors';
 import { canSeeChannel, syncScopes, type Actor } from './visibility';
 import { parseConfig } from './channel-config';
+import { assertReplyAllowed } from '../channels/reply-rules';
+import { enqueueDelivery, requeueDelivery } from '../channels/delivery-store';
+import { recordReply, recordStatus } from './conversation-stats';
 
 export const PREVIEW_CHARS = 140;
 
@@ -133,7 +136,7 @@ export async function createChannel(w: ChangeWriter, input: NewChannel) {
   const now = nowIso();
   const config = { ...input.config };
   // Web chat needs a secret for host-site identity verification (HMAC of the user id).
-  if (input.type === 'webchat' && typeof config.secret !== 'string') config.secret = randomBytes(32).toString('hex');
+  if (input.type === 'webchat' && config.secret === undefined) config.secret = randomBytes(32).toString('hex');
   await w.trx.insertInto('channels').values({ id, type: input.type, name: input.name, config: JSON.stringify(config), created_at: now, updated_at: now }).execute();
   w.scopeRefresh.add('all');
   await emitChannel(w, id);
@@ -172,6 +175,8 @@ export interface SendMessageInput {
   text: string;
   private?: boolean;
   channelId?: string;
+  /** A WhatsApp template message (issue 3): allowed outside the 24-hour window; `text` is the rendered body. */
+  template?: { name: string; language: string; components: unknown[] };
 }
 
 export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMessageInput): Promise<Message> {
@@ -193,6 +198,9 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
   }
 
   const channel = (await loadChannelRow(w.trx, conv.channel_id))!;
+  // Channel rules where the agent types (WhatsApp's 24-hour window): refused before anything is stored.
+  if (input.template && (isNote || channel.type !== 'whatsapp')) throw invalid('templates are sent on WhatsApp conversations only');
+  if (!isNote && !input.template) await assertReplyAllowed(w.trx, channel.type, channel.id, conv.contact_id);
   // Web chat delivery is the store itself (the widget reads it live or on reconnect): `sent` once stored.
   // Channels without an adapter yet keep the reply `queued` for their delivery queue.
   const status: MessageStatus = isNote || channel.type === 'webchat' ? 'sent' : 'queued';
@@ -212,6 +220,7 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
       failure_reason: null,
       created_at: now,
       updated_at: now,
+      ...(input.template ? { meta: JSON.stringify({ kind: 'template', template: input.template }) } : {}),
     })
     .execute();
   await w.trx
@@ -219,6 +228,10 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
     .set({ last_message_at: now, ...(isNote ? {} : { last_message_preview: previewOf(text) }), updated_at: now })
     .where('id', '=', conv.id)
     .execute();
+  if (!isNote) await recordReply(w.trx, conv, now);
+  if (!isNote) await w.slaHook?.(w, conv.id, { type: 'reply' });
+  // Vendor channels: a durable delivery job in the same transaction (channels/delivery.ts sends it).
+  if (status === 'queued') await enqueueDelivery(w.trx, id, conv.channel_id);
   await deleteDraft(w, actor.id, conv.id);
   const message = await emitMessage(w, id, conv.channel_id);
   const conversation = await emitConversation(w, conv.id);
@@ -226,7 +239,28 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
   return message;
 }
 
-export async function updateConversation(w: ChangeWriter, actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null }) {
+/** An agent retries a failed outbound message: back to `queued` with a fresh delivery job (new idempotency key). */
+export async function retryMessage(w: ChangeWriter, actor: Actor, input: { conversationId: string; messageId: string }): Promise<Message> {
+  const conv = await visibleConversation(w, actor, input.conversationId);
+  const row = await loadMessageRow(w.trx, input.messageId);
+  if (!row || row.conversation_id !== conv.id || row.direction !== 'outbound') throw notFound('message');
+  if (row.status !== 'failed') {
+    // Already retried (the same mutation again, or by a colleague): nothing to do.
+    if (row.status === 'queued' || row.status === 'sent' || row.status === 'delivered' || row.status === 'read') return messageOf(row);
+    throw invalid('only a failed message can be retried');
+  }
+  const channel = (await loadChannelRow(w.trx, conv.channel_id))!;
+  // A WhatsApp template may be sent outside the 24-hour window: its retry too.
+  if (!row.meta?.startsWith('{"kind":"template"')) await assertReplyAllowed(w.trx, channel.type, channel.id, conv.contact_id);
+  // The one backward move of a status: an agent's explicit retry of a failed message.
+  await w.trx.updateTable('messages').set({ status: 'queued', failure_reason: null, updated_at: nowIso() }).where('id', '=', row.id).execute();
+  await requeueDelivery(w.trx, row.id, conv.channel_id);
+  const message = await emitMessage(w, row.id, conv.channel_id);
+  w.outbound.push({ message, conversation: conversationOf(conv) });
+  return message;
+}
+
+export async function updateConversation(w: ChangeWriter, actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null; priority?: Priority }) {
   const conv = await visibleConversation(w, actor, id);
   if (patch.assigneeId) {
     const assignee = await w.trx.selectFrom('agents').select(['id', 'name', 'role', 'disabled']).where('id', '=', patch.assigneeId).executeTakeFirst();
@@ -237,8 +271,16 @@ export async function updateConversation(w: ChangeWriter, actor: Actor, id: stri
   }
   const status = patch.status ?? conv.status;
   const assigneeId = patch.assigneeId !== undefined ? patch.assigneeId : conv.assignee_id;
-  if (status === conv.status && assigneeId === conv.assignee_id) return conversationOf(conv);
-  await w.trx.updateTable('conversations').set({ status, assignee_id: assigneeId, updated_at: nowIso() }).where('id', '=', id).execute();
+  const priority = patch.priority ?? conv.priority;
+  if (status === conv.status && assigneeId === conv.assignee_id && priority === conv.priority) return conversationOf(conv);
+  const changedAt = nowIso();
+  await w.trx.updateTable('conversations').set({ status, assignee_id: assigneeId, priority, updated_at: changedAt }).where('id', '=', id).execute();
+  if (status !== conv.status) await recordStatus(w.trx, conv, status, changedAt);
+  if (status !== conv.status) await w.slaHook?.(w, id, { type: 'status', from: conv.status, to: status });
+  if (priority !== conv.priority) await w.slaHook?.(w, id, { type: 'priority' });
+  // Routing (after commit): a reopened conversation is routed again; a resolved/handed-back one frees capacity.
+  if (conv.status === 'resolved' && status === 'open' && assigneeId === null) w.routingWork.route.add(id);
+  if (conv.assignee_id !== null && (assigneeId !== conv.assignee_id || (conv.status === 'open' && status !== 'open'))) w.routingWork.drain = true;
   return emitConversation(w, id);
 }
 
@@ -282,6 +324,11 @@ export interface InboundInput {
   /** The channel's id for this message: the dedupe key. */
   externalId: string;
   text: string;
+  /**
+   * Channels with threads (e-mail): continue this conversation (when it is the contact's, in this channel,
+   * and not resolved), or start a new one with `subject` instead of joining the contact's open conversation.
+   */
+  thread?: { conversationId?: string; newThread?: boolean; subject?: string };
 }
 
 export interface InboundResult {
@@ -306,14 +353,26 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
   const now = nowIso();
   const contactId = await ensureContact(w, input.identity, input.profile, now);
 
-  let conv = await w.trx
-    .selectFrom('conversations')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .where('channel_id', '=', input.channelId)
-    .where('status', 'in', ['open', 'pending'])
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
+  let conv = input.thread?.conversationId
+    ? await w.trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', input.thread.conversationId)
+        .where('contact_id', '=', contactId)
+        .where('channel_id', '=', input.channelId)
+        .where('status', 'in', ['open', 'pending'])
+        .executeTakeFirst()
+    : undefined;
+  if (!conv && !input.thread?.newThread) {
+    conv = await w.trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('contact_id', '=', contactId)
+      .where('channel_id', '=', input.channelId)
+      .where('status', 'in', ['open', 'pending'])
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
   if (!conv) {
     const id = uuidv7();
     await w.trx
@@ -324,7 +383,7 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
         channel_id: input.channelId,
         status: 'open',
         assignee_id: null,
-        subject: null,
+        subject: input.thread?.subject?.slice(0, 500) ?? null,
         last_message_at: now,
         last_message_preview: '',
         last_inbound_at: null,
@@ -334,7 +393,9 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
       })
       .execute();
     conv = (await loadConversationRow(w.trx, id))!;
+    w.routingWork.route.add(id);
   }
+  w.routingWork.inbound.add(conv.id);
   const contact = (await loadContact(w.trx, contactId))!;
   const id = uuidv7();
   await w.trx
@@ -360,6 +421,7 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
     .set({ last_message_at: now, last_message_preview: previewOf(input.text), last_inbound_at: now, status: conv.status === 'pending' ? 'open' : conv.status, updated_at: now })
     .where('id', '=', conv.id)
     .execute();
+  await w.slaHook?.(w, conv.id, { type: 'inbound', fromStatus: conv.status });
   await emitContact(w, contactId);
   await emitConversation(w, conv.id);
   const message = await emitMessage(w, id, input.channelId);
@@ -493,11 +555,22 @@ export class Commands {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** One transaction; after commit: scope refresh, pokes, outbound hand-off. */
+  /** The SLA engine's hook, given to every writer (createServer sets it). */
+  slaHook: SlaHook | null = null;
+
+  /** The router (src-server/routing/router.ts; createServer sets it): routes, escalates and drains queues after commit. */
+  router: { afterCommit(work: ChangeWriter['routingWork']): Promise<void> } | null = null;
+
+  /** One transaction; after commit: scope refresh, pokes, outbound hand-off, routing. */
   async run<T>(fn: (w: ChangeWriter) => Promise<T>): Promise<T> {
     let writer: ChangeWriter | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
+      // Write first: on SQLite this takes the write lock with a fresh snapshot before anything is read (like BEGIN
+      // IMMEDIATE), so a second server process on the same file waits (busy_timeout) instead of failing with
+      // "database is locked" when a read transaction tries to upgrade. Every command writes the change log anyway.
+      await trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 0) })).where('name', '=', 'change_seq').execute();
       writer = new ChangeWriter(trx);
+      writer.slaHook = this.slaHook;
       return fn(writer);
     });
     const w = writer!;
@@ -516,6 +589,15 @@ export class Commands {
       // The write is committed; a failed live notification only delays clients until their next pull.
       this.log.error({ err }, 'after-commit notification failed');
     }
+    const work = w.routingWork;
+    if (this.router && (work.route.size > 0 || work.inbound.size > 0 || work.drain)) {
+      try {
+        await this.router.afterCommit(work);
+      } catch (err) {
+        // Committed anyway; the router's periodic tick drains what is left in the queues.
+        this.log.error({ err }, 'routing after commit failed');
+      }
+    }
     return result;
   }
 
@@ -525,7 +607,8 @@ export class Commands {
   updateChannel = (id: string, patch: { name?: string; config?: Record<string, unknown> }) => this.run((w) => updateChannel(w, id, patch));
   setMembership = (channelId: string, agentId: string, member: boolean) => this.run((w) => setMembership(w, channelId, agentId, member));
   sendMessage = (actor: Actor, input: SendMessageInput) => this.run((w) => sendMessage(w, actor, input));
-  updateConversation = (actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null }) =>
+  retryMessage = (actor: Actor, input: { conversationId: string; messageId: string }) => this.run((w) => retryMessage(w, actor, input));
+  updateConversation = (actor: Actor, id: string, patch: { status?: ConversationStatus; assigneeId?: string | null; priority?: Priority }) =>
     this.run((w) => updateConversation(w, actor, id, patch));
   saveDraft = (actor: Actor, conversationId: string, text: string) => this.run((w) => saveDraft(w, actor, conversationId, text));
   markRead = (actor: Actor, conversationId: string, readAt: string) => this.run((w) => markRead(w, actor, conversationId, readAt));

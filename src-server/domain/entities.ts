@@ -1,6 +1,6 @@
 // Row → domain entity (src-shared/domain.ts shapes), and loaders that read one entity in a
 // transaction. The change log stores exactly these shapes.
-import type { Agent, Channel, Contact, Conversation, Message, Draft, ReadMark, Role, ChannelType, ConversationStatus, MessageDirection, MessageStatus } from '../../src-shared/domain';
+import type { Agent, Channel, Contact, Conversation, Message, Draft, ReadMark, Priority, Role, ChannelType, ConversationStatus, MessageDirection, MessageStatus, MessageAttachment } from '../../src-shared/domain';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, AgentsTable, ChannelsTable, ContactsTable, ConversationsTable, MessagesTable } from '../store/schema';
 import { parseConfig, publicConfig } from './channel-config';
@@ -39,6 +39,19 @@ export function conversationOf(row: Selectable<ConversationsTable>): Conversatio
     lastInboundAt: row.last_inbound_at,
     createdAt: row.created_at,
     ...(row.is_demo ? { isDemo: true } : {}),
+    ...slaFieldsOf(row),
+  };
+}
+
+/** SLA columns (0003_sla) as the Conversation's optional SLA fields. */
+function slaFieldsOf(row: Selectable<ConversationsTable>): Partial<Conversation> {
+  return {
+    priority: (row.priority ?? 'normal') as Priority,
+    firstResponseDueAt: row.first_response_due_at ?? null,
+    nextResponseDueAt: row.next_response_due_at ?? null,
+    resolutionDueAt: row.resolution_due_at ?? null,
+    slaState: row.sla_state ?? null,
+    sla: row.sla ? (JSON.parse(row.sla) as unknown) : null,
   };
 }
 
@@ -54,6 +67,8 @@ export function messageOf(row: Selectable<MessagesTable>): Message {
     authorName: row.author_name,
     createdAt: row.created_at,
     failureReason: row.failure_reason,
+    ...(row.attachments ? { attachments: JSON.parse(row.attachments) as MessageAttachment[] } : {}),
+    ...(row.has_original ? { hasOriginal: true } : {}),
   };
 }
 

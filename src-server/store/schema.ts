@@ -1,5 +1,6 @@
 // Table types for Kysely. Column names are snake_case; times are ISO-8601 text (sort as strings);
 // booleans are 0/1 integers so the same values bind on SQLite and PostgreSQL.
+import type { Generated } from 'kysely';
 export interface AgentsTable {
   id: string;
   email: string;
@@ -62,6 +63,21 @@ export interface ConversationsTable {
   last_message_at: string;
   last_message_preview: string;
   last_inbound_at: string | null;
+  /** SLA (0003_sla): priority, the clock snapshot (JSON, src-shared/sla SlaSnapshot), stored due times, state, next firing. */
+  priority: Generated<string>;
+  sla: string | null;
+  first_response_due_at: string | null;
+  next_response_due_at: string | null;
+  resolution_due_at: string | null;
+  sla_state: string | null;
+  sla_next_at: string | null;
+  /** Routing (0006_routing): the team whose queue holds it, the rule that chose it, queue/assignment times, reply deadline, labels (JSON). */
+  routing_team_id?: string | null;
+  routing_rule_id?: string | null;
+  queued_at?: string | null;
+  assigned_at?: string | null;
+  reply_due_at?: string | null;
+  labels?: string | null;
   is_demo: number;
   created_at: string;
   updated_at: string;
@@ -83,6 +99,42 @@ export interface MessagesTable {
   updated_at: string;
   /** 0002_channels: JSON channel metadata (attachments, e-mail headers); null for plain text. */
   meta?: string | null;
+  /** 0007_channel_media: JSON array of attachment summaries (src-shared MessageAttachment); null without any. */
+  attachments?: string | null;
+  /** 0007_channel_media: 1 when an original (sanitised e-mail HTML / full text) can be shown on demand. */
+  has_original?: number | null;
+}
+
+/** 0007_channel_media: inbound media, downloaded after the acknowledgement by channels/media.ts. */
+export interface AttachmentsTable {
+  id: string;
+  message_id: string;
+  channel_id: string;
+  position: number;
+  kind: string;
+  vendor_id: string | null;
+  file_name: string | null;
+  declared_type: string | null;
+  mime_type: string | null;
+  size: number | null;
+  state: string;
+  reason: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0007_channel_media: WhatsApp message templates synced from the Graph API. */
+export interface WhatsappTemplatesTable {
+  channel_id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string | null;
+  components: string;
+  synced_at: string;
 }
 
 export interface DraftsTable {
@@ -161,7 +213,119 @@ export interface ConversationStatsTable {
   resolution_ms: number | null;
 }
 
+export interface SlaCalendarsTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  weekly: string;
+  holidays: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SlaPoliciesTable {
+  id: string;
+  name: string;
+  enabled: number;
+  channel_type: string | null;
+  priority: string | null;
+  customer_tier: string | null;
+  calendar_id: string | null;
+  first_response_minutes: number | null;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  pause_on: string;
+  warnings: string;
+  escalation: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SlaEventsTable {
+  key: string;
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  target: string;
+  kind: string;
+  due_at: string;
+  fired_at: string;
+  data: string;
+}
+
+/** 0006_routing (src-server/routing/). JSON columns hold src-shared/routing shapes. */
+export interface TeamsTable {
+  id: string;
+  name: string;
+  strategy: string;
+  default_capacity: string;
+  overflow_team_id: string | null;
+  overflow_after_seconds: number | null;
+  overflow_queue_length: number | null;
+  reply_timeout_seconds: number | null;
+  sticky_window_minutes: number | null;
+  last_assigned_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface TeamMembersTable {
+  team_id: string;
+  agent_id: string;
+  created_at: string;
+}
+export interface AgentRoutingTable {
+  agent_id: string;
+  skills: string;
+  capacity: string;
+  status: string;
+  effective: string;
+  last_seen_at: string | null;
+  updated_at: string;
+}
+export interface RoutingRulesTable {
+  id: string;
+  position: number;
+  name: string;
+  enabled: number;
+  conditions: string;
+  team_id: string;
+  required_skills: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface EscalationRulesTable {
+  id: string;
+  position: number;
+  data: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface EscalationsFiredTable {
+  rule_id: string;
+  conversation_id: string;
+  fired_at: string;
+}
+export interface RoutingEventsTable {
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  kind: string;
+  seq: number;
+  at: string;
+  data: string;
+}
+
 export interface DB {
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  agent_routing: AgentRoutingTable;
+  routing_rules: RoutingRulesTable;
+  escalation_rules: EscalationRulesTable;
+  escalations_fired: EscalationsFiredTable;
+  routing_events: RoutingEventsTable;
+  sla_calendars: SlaCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_events: SlaEventsTable;
   agents: AgentsTable;
   sessions: SessionsTable;
   channels: ChannelsTable;
@@ -179,4 +343,6 @@ export interface DB {
   counters: CountersTable;
   settings: SettingsTable;
   delivery_jobs: DeliveryJobsTable;
+  attachments: AttachmentsTable;
+  whatsapp_templates: WhatsappTemplatesTable;
 }

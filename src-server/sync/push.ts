@@ -10,7 +10,7 @@ import type { DB } from '../store/schema';
 import type { Db } from '../store/db';
 import type { ChangeWriter } from '../domain/change-log';
 import { DomainError, invalid } from '../domain/errors';
-import { markRead, saveDraft, sendMessage, updateConversation, type Commands } from '../domain/commands';
+import { markRead, retryMessage, saveDraft, sendMessage, updateConversation, type Commands } from '../domain/commands';
 import type { Actor } from '../domain/visibility';
 
 type PushResult = Extract<ServerMessage, { type: 'pushResult' }>;
@@ -74,6 +74,11 @@ async function applyMutation(w: ChangeWriter, actor: Actor, m: Mutation): Promis
     case 'saveDraft': {
       const a = parsed.data as (typeof mutationArgs)['saveDraft']['_output'];
       await saveDraft(w, actor, a.conversationId, a.text);
+      return;
+    }
+    case 'retryMessage': {
+      const a = parsed.data as (typeof mutationArgs)['retryMessage']['_output'];
+      await retryMessage(w, actor, a);
       return;
     }
     case 'markRead': {

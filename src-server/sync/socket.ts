@@ -14,6 +14,9 @@ import { pullChanges } from './pull';
 import { applyPush, lastMutationSeq, rejectionsSince } from './push';
 import { webchatIdentitiesOf } from '../channels/webchat/identity';
 
+/** Who views which conversation in this process (collision detection), so a late opener learns of earlier viewers. */
+const viewersByHub = new WeakMap<object, Map<string, Map<SyncPeer, { agentId: string; name: string; replying: boolean }>>>();
+
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     SYNC_PATH,
@@ -46,6 +49,11 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
     close: (code, reason) => socket.close(code, reason),
   };
   ctx.hub.addSync(peer);
+  /** Conversations this socket says it is viewing (collision detection): told "off" to the others when it closes. */
+  const viewing = new Map<string, { channelId: string; name: string }>();
+  let viewers = viewersByHub.get(ctx.hub);
+  if (!viewers) viewersByHub.set(ctx.hub, (viewers = new Map()));
+  const allViewers = viewers;
 
   const error = (code: string, message: string) => send({ type: 'error', code, message });
 
@@ -59,7 +67,7 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
     const parsed = ClientMessage.safeParse(json);
     if (!parsed.success) return error('invalid', `invalid frame: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim());
     const msg = parsed.data;
-    if (msg.type === 'ping') return send({ type: 'pong', t: msg.t, serverTime: nowIso() });
+    if (msg.type === 'ping') return send({ type: 'pong', t: msg.t, serverTime: ctx.clock ? new Date(ctx.clock.now()).toISOString() : nowIso() });
     if (msg.type === 'hello') {
       const agent = await loadAgent(ctx.db, actor.id);
       if (!agent || agent.disabled) return peer.close(4001, 'agent disabled');
@@ -84,7 +92,8 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
         ...(rejected.length ? { rejected } : {}),
         scopeKey,
         reset,
-        serverTime: nowIso(),
+        // The SLA clock's time, so desktops correct their countdowns to the server's clock.
+        serverTime: ctx.clock ? new Date(ctx.clock.now()).toISOString() : nowIso(),
         headCursor: head,
       });
     }
@@ -108,6 +117,28 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
         ctx.hub.toWidgets(conv.channel_id, identities, { type: 'typing', on: msg.on, name });
         return;
       }
+      case 'presence':
+        await ctx.router?.setStatus(actor.id, msg.status);
+        return;
+      case 'viewing': {
+        const conv = await loadConversationRow(ctx.db, msg.conversationId);
+        if (!conv || !peer.scopes.has(conv.channel_id)) return error('not_found', 'conversation not found');
+        const name = (await loadAgent(ctx.db, actor.id))?.name ?? actor.name;
+        let here = allViewers.get(conv.id);
+        if (msg.on) {
+          // A newcomer learns who already has it open.
+          if (!viewing.has(conv.id)) for (const [p, v] of here ?? []) if (p !== peer && p.agentId !== actor.id) send({ type: 'viewing', conversationId: conv.id, agentId: v.agentId, name: v.name, on: true, replying: v.replying });
+          viewing.set(conv.id, { channelId: conv.channel_id, name });
+          if (!here) allViewers.set(conv.id, (here = new Map()));
+          here.set(peer, { agentId: actor.id, name, replying: msg.replying });
+        } else {
+          viewing.delete(conv.id);
+          here?.delete(peer);
+          if (here?.size === 0) allViewers.delete(conv.id);
+        }
+        ctx.hub.toSyncSeeing(conv.channel_id, { type: 'viewing', conversationId: conv.id, agentId: actor.id, name, on: msg.on, replying: msg.on && msg.replying }, peer);
+        return;
+      }
     }
   }
 
@@ -121,6 +152,14 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
         error('internal', 'the server could not handle this frame; retry');
       });
   });
-  socket.on('close', () => ctx.hub.removeSync(peer));
+  socket.on('close', () => {
+    ctx.hub.removeSync(peer);
+    for (const conversationId of viewing.keys()) {
+      allViewers.get(conversationId)?.delete(peer);
+      if (allViewers.get(conversationId)?.size === 0) allViewers.delete(conversationId);
+    }
+    for (const [conversationId, v] of viewing) ctx.hub.toSyncSeeing(v.channelId, { type: 'viewing', conversationId, agentId: actor.id, name: v.name, on: false, replying: false }, peer);
+    viewing.clear();
+  });
   socket.on('error', () => ctx.hub.removeSync(peer));
 }

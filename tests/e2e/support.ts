@@ -78,8 +78,8 @@ export async function startServer(port: number, dataDir: string, env: Record<str
   return { ...p, url };
 }
 
-export async function startHost(port: number, dataDir: string, serverUrl: string): Promise<RunningProcess & { url: string }> {
-  const p = run('src-main/host/cli.ts', ['--port', String(port), '--data-dir', dataDir, '--server', serverUrl], {});
+export async function startHost(port: number, dataDir: string, serverUrl: string, env: Record<string, string> = {}): Promise<RunningProcess & { url: string }> {
+  const p = run('src-main/host/cli.ts', ['--port', String(port), '--data-dir', dataDir, '--server', serverUrl], env);
   const url = await waitFor('browser host URL', () => /Threadline web: (\S+)/.exec(p.output())?.[1], p);
   return { ...p, url };
 }

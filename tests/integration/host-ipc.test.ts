@@ -103,9 +103,9 @@ describe('browser host', () => {
     ws!.send(JSON.stringify({ kind: 'call', id: 2, method: 'nope.nothing', args: {} }));
     ws!.send(JSON.stringify({ kind: 'call', id: 3, method: 'inbox.list', args: { view: 'sideways' } }));
     ws!.send(JSON.stringify({ kind: 'call', id: 4, method: 'message.send', args: { conversationId: 'x', text: 'hi' } }));
-    expect(await reply(1)).toEqual({
+    expect(await reply(1)).toMatchObject({
       kind: 'result', id: 1,
-      result: { ok: true, value: { serverUrl: 'http://127.0.0.1:4820', agent: null, connection: 'signed-out', pendingMutations: 0, lastSyncedAt: null } },
+      result: { ok: true, value: { serverUrl: 'http://127.0.0.1:4820', agent: null, connection: 'signed-out', pendingMutations: 0, lastSyncedAt: null, doNotDisturb: false } },
     });
     expect(await reply(2)).toMatchObject({ result: { ok: false, error: { code: 'unknown_method' } } });
     expect(await reply(3)).toMatchObject({ result: { ok: false, error: { code: 'invalid_args' } } });

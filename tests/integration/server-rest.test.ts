@@ -43,7 +43,9 @@ describe('server REST', () => {
     const patched = await api(t.url, 'PATCH', `/api/v1/channels/${channelId}`, t.adminToken, { config: { greeting: 'Hi there' } });
     expect(patched.body.config).toEqual({ greeting: 'Hi there' });
     const row = await t.server.store.db.selectFrom('channels').select('config').where('id', '=', channelId).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.config)).toEqual({ secret: 'top-secret-hmac', greeting: 'Hi there' }); // kept, merged
+    // Kept and merged; encrypted at rest (channels/secrets.ts), so the plain secret is not in the row.
+    expect(row.config).not.toContain('top-secret-hmac');
+    expect(t.server.channels.secrets.open(JSON.parse(row.config))).toEqual({ secret: 'top-secret-hmac', greeting: 'Hi there' });
   });
 
   it('lists only the channels an agent is a member of', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCache, type CacheClient } from '../../src-main/core/cache/client';
+import { SCHEMA_VERSION } from '../../src-main/core/cache/schema';
 import { createCore } from '../../src-main/core/index';
 import type { Agent, Channel, Contact, Conversation, Message } from '../../src-shared/domain';
 import type { Change } from '../../src-shared/sync';
@@ -47,7 +48,7 @@ describe('cache schema', () => {
   it('migrates an empty data dir to the current version, in WAL with synchronous=NORMAL, with an FTS5 index', async () => {
     const dir = tempDir();
     const cache = await cacheIn(dir);
-    expect(await cache.call('ping', {})).toEqual({ schemaVersion: 2, journalMode: 'wal', synchronous: 1 });
+    expect(await cache.call('ping', {})).toEqual({ schemaVersion: SCHEMA_VERSION, journalMode: 'wal', synchronous: 1 });
     await cache.call('applyChanges', { changes: bootstrap(), cursor: 5, meId: me.id });
     expect((await cache.call('searchMessages', { query: 'order', limit: 10 })).map((m) => m.id)).toEqual(['m-1']);
     await cache.close();
@@ -59,7 +60,7 @@ describe('cache schema', () => {
 
     // Reopening runs no migration twice and keeps the data.
     const again = await cacheIn(dir);
-    expect((await again.call('ping', {})).schemaVersion).toBe(2);
+    expect((await again.call('ping', {})).schemaVersion).toBe(SCHEMA_VERSION);
     expect((await again.call('counts', {})).messages).toBe(1);
     expect((await again.call('loadSession', {})).cursor).toBe(5);
   });
@@ -164,7 +165,7 @@ describe('reset and restart', () => {
     await cache.call('mutate', { name: 'sendMessage', args: { conversationId: 'cv-1', text: 'queued one' }, me });
     await cache.call('mutate', { name: 'saveDraft', args: { conversationId: 'cv-1', text: 'next thought' }, me });
     await cache.call('reset', { scopeKey: 'scope-2' });
-    expect(await cache.call('counts', {})).toEqual({ agents: 0, channels: 0, contacts: 0, conversations: 0, messages: 1, read_marks: 0, drafts: 1, outbox: 3 });
+    expect(await cache.call('counts', {})).toEqual({ agents: 0, channels: 0, contacts: 0, conversations: 0, messages: 1, read_marks: 0, sla_events: 0, drafts: 1, outbox: 3 });
     const meta = await cache.call('loadSession', {});
     expect(meta).toMatchObject({ cursor: 0, scopeKey: 'scope-2' });
     // Pulled again from 0: the queued message is still there and still pending.

@@ -27,7 +27,7 @@ async function open(dir?: string) {
 describe('server store', () => {
   it('migrates an empty data dir to the latest version, once', async () => {
     const { store, dir } = await open();
-    expect(store.applied).toEqual(Object.keys(migrations));
+    expect(store.applied).toEqual(Object.keys(migrations).sort());
     expect(fs.existsSync(path.join(dir, 'threadline.sqlite'))).toBe(true);
 
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(store.db);
@@ -36,7 +36,7 @@ describe('server store', () => {
       expect(names).toContain(t);
     }
     const recorded = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-    expect(recorded.rows.map((r) => r.name)).toEqual(Object.keys(migrations));
+    expect(recorded.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
 
     const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
     expect(journal.rows[0]?.journal_mode).toBe('wal');

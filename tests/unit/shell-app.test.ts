@@ -199,3 +199,20 @@ describe('deep links and single instance', () => {
     expect(events()).toHaveLength(1);
   });
 });
+
+describe('automatic away', () => {
+  it('reports the OS idle time from the injected port to the core, periodically, and stops on quit', async () => {
+    let idle = 10;
+    const { core, fx } = await started({ idle: { getSystemIdleTime: () => idle }, idleIntervalMs: 20 });
+    const reports = () => core.calls.filter((c) => c.method === 'presence.idle').map((c) => (c.args as { seconds: number }).seconds);
+    expect(reports()[0]).toBe(10);
+    idle = 400;
+    await sleep(60);
+    expect(reports()).toContain(400);
+    fx.app.quit();
+    await sleep(30);
+    const n = reports().length;
+    await sleep(60);
+    expect(reports().length).toBe(n);
+  });
+});

@@ -37,6 +37,7 @@ export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): 
     'session.state': async (a) => (record('session.state', a), session),
     'session.login': async (a) => (record('session.login', a), { ...session, serverUrl: a.serverUrl }),
     'session.logout': async (a) => (record('session.logout', a), { ...session, connection: 'signed-out' }),
+    'session.setDoNotDisturb': async (a) => (record('session.setDoNotDisturb', a), { ...session, doNotDisturb: a.on }),
     'inbox.list': async (a) => {
       record('inbox.list', a);
       const items = conversations.filter((c) => !a.status || c.status === a.status).map(row);
@@ -54,10 +55,19 @@ export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): 
       const c = find(a.conversationId);
       return { id: 'm-1', conversationId: c.id, channelId: c.channelId, direction: a.private ? 'note' : 'outbound', text: a.text, status: 'queued', authorId: 'me', authorName: 'Me', createdAt: T, pending: true, channelType: 'webchat' };
     },
+    'message.retry': async (a) => (record('message.retry', a), find(a.conversationId), null),
     'draft.save': async (a) => (record('draft.save', a), { savedAt: T }),
     'typing.set': async (a) => (record('typing.set', a), null),
+    'presence.get': async (a) => (record('presence.get', a), { status: 'online', auto: false }),
+    'presence.set': async (a) => (record('presence.set', a), { status: a.status, auto: false }),
+    'presence.idle': async (a) => (record('presence.idle', a), { status: a.seconds >= 300 ? 'away' : 'online', auto: a.seconds >= 300 }),
+    'conversation.viewing': async (a) => (record('conversation.viewing', a), null),
     'channels.list': async (a) => (record('channels.list', a), []),
+    'channels.save': async (a) => (record('channels.save', a), { id: a.id ?? 'ch-1', type: a.type, name: a.name, config: {} }),
     'agents.list': async (a) => (record('agents.list', a), []),
+    'templates.list': async (a) => (record('templates.list', a), []),
+    'templates.send': async (a) => (record('templates.send', a), null),
+    'message.original': async (a) => (record('message.original', a), { html: null, text: '' }),
   };
 
   const core: TestCore = {

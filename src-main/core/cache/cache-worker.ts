@@ -1,9 +1,11 @@
 // The cache database lives in this worker thread (as in Signal Desktop), so a large bootstrap never blocks
 // the main process. Protocol: {id, op, args} in → {id, ok, value} | {id, ok: false, error} out.
 import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
 import Database from 'better-sqlite3';
 import { configure, migrate } from './schema';
 import { ops, type CacheOpName } from './ops';
+import { reusePreparedStatements } from './statement-cache';
 
 export interface CacheRequest {
   id: number;
@@ -13,7 +15,17 @@ export interface CacheRequest {
 export type CacheResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string; message: string } };
 
 const { file } = workerData as { file: string };
-const db = new Database(file);
+// Bulk cache work (a bootstrap, search indexing) must not take CPU from the thread that answers the UI. On Linux a
+// priority set with pid 0 applies to the calling thread only, so this lowers just this worker (elsewhere it would
+// lower the whole process, so it is left alone there).
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 5);
+  } catch {
+    // not permitted: run at normal priority
+  }
+}
+const db = reusePreparedStatements(new Database(file));
 configure(db);
 migrate(db);
 

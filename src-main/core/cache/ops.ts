@@ -7,6 +7,8 @@ import type { InboxRow, InboxView, MessageView, ConversationDetail } from '../..
 import { uuidv7, nowIso } from '../../../src-shared/ids';
 import { SERVER_DERIVED_TABLES } from './schema';
 import { channelOrPlaceholder, contactOrPlaceholder, maxIso, parse } from './rows';
+import { applySlaEventChange, slaEventsOf, slaOps, withLocalReply, writeSlaColumns } from './sla-ops';
+import { whatsappReplyRule } from '../../../src-shared/reply-window';
 
 type DB = Database.Database;
 
@@ -84,6 +86,17 @@ function pendingFor(db: DB, conversationId: string): OutboxEntry[] {
   return (db.prepare('SELECT * FROM outbox WHERE conversation_id = ? ORDER BY seq').all(conversationId) as OutboxRow[]).map(toEntry);
 }
 
+/** The customer's newest message on this conversation's channel (any of their conversations there). */
+function lastInboundOf(db: DB, conversation: Conversation): string | null {
+  const rows = db.prepare('SELECT data FROM conversations WHERE contact_id = ?').all(conversation.contactId) as { data: string }[];
+  let last: string | null = null;
+  for (const r of rows) {
+    const c = parse<Conversation>(r.data);
+    if (c.channelId === conversation.channelId && c.lastInboundAt && (!last || c.lastInboundAt > last)) last = c.lastInboundAt;
+  }
+  return last;
+}
+
 function appendOutbox(db: DB, name: MutationName, args: { conversationId: string }): OutboxEntry {
   const last = db.prepare('SELECT MAX(seq) AS s FROM outbox').get() as { s: number | null };
   // Seq never goes back, even when the outbox is empty: the server skips numbers it has already applied.
@@ -115,11 +128,18 @@ function writeConversation(db: DB, c: Conversation, serverJson: string | null): 
   ).run({ ...c, lastInboundAt: c.lastInboundAt, data: JSON.stringify(c), server: serverJson });
 }
 
-function rebaseConversation(db: DB, id: string): void {
+function rebaseConversation(db: DB, id: string, opts: { serverRowJustWritten?: boolean } = {}): void {
+  const pending = pendingFor(db, id);
+  if (opts.serverRowJustWritten && pending.length === 0) {
+    // The row already is the server's (data = server_data): rewriting it would only redo its index entries.
+    writeSlaColumns(db, id);
+    return;
+  }
   const row = db.prepare('SELECT data, server_data FROM conversations WHERE id = ?').get(id) as { data: string; server_data: string | null } | undefined;
   if (!row) return;
-  const view = parse<Conversation>(row.server_data ?? row.data);
-  for (const m of pendingFor(db, id)) {
+  let view = parse<Conversation>(row.server_data ?? row.data);
+  let replied = false;
+  for (const m of pending) {
     const a = m.args as Record<string, unknown>;
     if (m.name === 'setStatus') view.status = a.status as Conversation['status'];
     else if (m.name === 'assign') view.assigneeId = a.assigneeId as string | null;
@@ -127,8 +147,11 @@ function rebaseConversation(db: DB, id: string): void {
       view.lastMessageAt = m.createdAt;
       view.lastMessagePreview = String(a.text).slice(0, 200);
     }
+    if (m.name === 'sendMessage' && !a.private) replied = true;
   }
+  if (replied) view = withLocalReply(view);
   writeConversation(db, view, row.server_data);
+  writeSlaColumns(db, id);
 }
 
 function rebaseReadMark(db: DB, id: string): void {
@@ -183,7 +206,7 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
       const existed = db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(ch.id);
       if (!existed) freshConv.add(ch.id);
       writeConversation(db, ch.data as Conversation, json);
-      rebaseConversation(db, ch.id);
+      rebaseConversation(db, ch.id, { serverRowJustWritten: true });
       return;
     }
     case 'message': {
@@ -217,6 +240,9 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
       } else db.prepare('DELETE FROM drafts WHERE id = ?').run(ch.id);
       return;
     }
+    case 'slaEvent':
+      applySlaEventChange(db, ch);
+      return;
     case 'readMark': {
       if (!put) {
         db.prepare('DELETE FROM read_marks WHERE id = ?').run(ch.id);
@@ -352,7 +378,7 @@ export const ops = {
   },
 
   /** One pulled batch, in one transaction, together with the new cursor. */
-  applyChanges(db: DB, args: { changes: Change[]; cursor: number; meId: string | null }): Touched & { fresh: Fresh } {
+  applyChanges(db: DB, args: { changes: Change[]; cursor: number; meId: string | null; collectFresh?: boolean }): Touched & { fresh: Fresh } {
     return db.transaction(() => {
       const entities = new Set<Change['entity']>();
       const conversationIds = new Set<string>();
@@ -366,7 +392,9 @@ export const ops = {
       }
       setMeta(db, 'cursor', String(args.cursor));
       setMeta(db, 'lastSyncedAt', nowIso());
-      return { entities: [...entities], conversationIds: [...conversationIds], fresh: collectFresh(db, freshConv, freshMsg) };
+      // A bootstrap does not notify, so it skips reading every new row back (collectFresh: false).
+      const fresh = args.collectFresh === false ? { conversations: [], messages: [] } : collectFresh(db, freshConv, freshMsg);
+      return { entities: [...entities], conversationIds: [...conversationIds], fresh };
     })();
   },
 
@@ -401,6 +429,11 @@ export const ops = {
         }
         case 'setStatus':
           entry = appendOutbox(db, 'setStatus', mutationArgs.setStatus.parse(args.args));
+          break;
+        case 'retryMessage':
+          // No optimistic change: the server answers within one poke with the message back at `queued`.
+          entry = appendOutbox(db, 'retryMessage', mutationArgs.retryMessage.parse(args.args));
+          touched.entities.push('message');
           break;
         case 'assign':
           entry = appendOutbox(db, 'assign', mutationArgs.assign.parse(args.args));
@@ -538,17 +571,23 @@ export const ops = {
       params.channelId = args.channelId;
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM conversations c ${filter}`).get(params) as { n: number }).n;
+    // The total from inbox_counts (per assignee/status/channel, kept by triggers): same filter, a few hundred rows.
+    const total = (db.prepare(`SELECT COALESCE(SUM(c.n), 0) AS n FROM inbox_counts c ${filter}`).get(params) as { n: number }).n;
+    // The page's ids first, walking an index in ORDER BY order (skipping `offset` entries without reading rows),
+    // then the joins for those rows only (CROSS JOIN keeps the page as the outer loop).
     const rows = db.prepare(
-      `SELECT c.data, ct.data AS contact, ch.data AS channel, a.data AS assignee,
+      `WITH page AS (
+         SELECT c.rowid AS r FROM conversations c ${filter}
+         ORDER BY c.last_message_at DESC, c.id DESC LIMIT @limit OFFSET @offset
+       )
+       SELECT c.data, ct.data AS contact, ch.data AS channel, a.data AS assignee,
          (c.last_inbound_at IS NOT NULL AND (rm.read_at IS NULL OR c.last_inbound_at > rm.read_at)) AS unread
-       FROM conversations c
+       FROM page CROSS JOIN conversations c ON c.rowid = page.r
        LEFT JOIN contacts ct ON ct.id = c.contact_id
        LEFT JOIN channels ch ON ch.id = c.channel_id
        LEFT JOIN agents a ON a.id = c.assignee_id
        LEFT JOIN read_marks rm ON rm.conversation_id = c.id AND rm.agent_id = @me
-       ${filter}
-       ORDER BY c.last_message_at DESC, c.id DESC LIMIT @limit OFFSET @offset`,
+       ORDER BY c.last_message_at DESC, c.id DESC`,
     ).all({ ...params, limit: args.limit, offset: args.offset }) as InboxSqlRow[];
     const items = rows.map((r): InboxRow => {
       const conversation = parse<Conversation>(r.data);
@@ -582,6 +621,8 @@ export const ops = {
       earlier,
       draft: draftRow ? { id: draftRow.id, agentId: draftRow.agent_id, conversationId: draftRow.conversation_id, text: draftRow.text, updatedAt: draftRow.updated_at } : null,
       assigneeName: agentName(db, conversation.assigneeId),
+      slaEvents: slaEventsOf(db, conversation.id),
+      ...(channel.type === 'whatsapp' ? { replyRule: whatsappReplyRule(lastInboundOf(db, conversation), new Date()) } : {}),
     };
   },
 
@@ -593,10 +634,45 @@ export const ops = {
     return (db.prepare('SELECT data FROM agents').all() as { data: string }[]).map((r) => parse<Agent>(r.data)).sort((a, b) => a.name.localeCompare(b.name));
   },
 
-  /** Full-text search over message text (the UI comes in a later issue; the index is kept from now on). */
+  /**
+   * A bootstrap is starting: messages from here on skip the search index (cache migration 6) and are indexed
+   * afterwards by indexSearchBacklog, so the pull applies at the speed of the plain tables.
+   */
+  searchBacklogStart(db: DB, _args: Record<string, never>): void {
+    if (getMeta(db, 'ftsBacklogFrom') !== null) return;
+    const max = (db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM messages').get() as { m: number }).m;
+    setMeta(db, 'ftsBacklogFrom', String(max + 1));
+  },
+
+  /** Indexes up to `limit` messages of the backlog (one transaction); returns how many are still waiting (limit 0: just count). */
+  indexSearchBacklog(db: DB, args: { limit: number }): number {
+    return db.transaction(() => {
+      const mark = getMeta(db, 'ftsBacklogFrom');
+      if (mark === null) return 0;
+      let from = Number(mark);
+      if (args.limit > 0) {
+        const rows = db.prepare('SELECT rowid AS r, text FROM messages WHERE rowid >= ? ORDER BY rowid LIMIT ?').all(from, args.limit) as { r: number; text: string }[];
+        const insert = db.prepare('INSERT INTO messages_fts (rowid, text) VALUES (?, ?)');
+        for (const row of rows) insert.run(row.r, row.text);
+        if (rows.length < args.limit) {
+          setMeta(db, 'ftsBacklogFrom', null);
+          return 0;
+        }
+        from = rows[rows.length - 1]!.r + 1;
+        setMeta(db, 'ftsBacklogFrom', String(from));
+      }
+      return (db.prepare('SELECT COUNT(*) AS n FROM messages WHERE rowid >= ?').get(from) as { n: number }).n;
+    })();
+  },
+
+  /** Full-text search over message text, newest matches first (the UI comes in a later issue). */
   searchMessages(db: DB, args: { query: string; limit: number }): Message[] {
     const rows = db.prepare(
-      `SELECT m.data FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?`,
+      // Newest matches first: FTS5 walks its doclists in descending rowid order and stops at the limit, where
+      // ORDER BY rank would score every match (hundreds of thousands for a common word over 2M messages).
+      `SELECT m.data FROM messages m
+       WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+       ORDER BY m.rowid DESC`,
     ).all(args.query, args.limit) as { data: string }[];
     return rows.map((r) => parse<Message>(r.data));
   },
@@ -607,6 +683,11 @@ export const ops = {
     for (const t of [...SERVER_DERIVED_TABLES, 'drafts', 'outbox']) out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
     return out;
   },
+  // SLA (sla-ops.ts).
+  slaWatchList: (db: DB, a: Record<string, never>) => slaOps.slaWatchList(db, a),
+  slaEventsSince: (db: DB, a: { afterRowid: number | null }) => slaOps.slaEventsSince(db, a),
+  slaClaimNotifications: (db: DB, a: { keys: string[]; at: string }) => slaOps.slaClaimNotifications(db, a),
+  slaInboxList: (db: DB, a: Parameters<typeof slaOps.slaInboxList>[1]) => slaOps.slaInboxList(db, a),
 };
 
 export type CacheOps = typeof ops;

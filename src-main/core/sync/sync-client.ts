@@ -13,6 +13,8 @@ import { Backoff, type BackoffOptions } from '../../../src-shared/backoff';
 export const CORE_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 12_000, jitter: 'full' };
 
 export const PUSH_BATCH = 100;
+/** Messages indexed for search per cache call after a bootstrap (~0.1 s of the cache worker each). */
+export const SEARCH_INDEX_CHUNK = 5000;
 const PING_EVERY_MS = 10_000;
 /** No frame at all for this long means a half-open connection: drop it and reconnect. */
 const SILENCE_LIMIT_MS = 30_000;
@@ -33,7 +35,11 @@ export interface SyncEvents {
   changed(touched: Touched, fresh: Fresh | null, live: boolean): void;
   rejected(r: Rejection): void;
   typing(t: { conversationId: string; who: 'customer' | 'agent'; name: string; on: boolean }): void;
+  /** Another agent viewing / replying (collision detection). */
+  viewing?(v: { conversationId: string; agentId: string; name: string; on: boolean; replying: boolean }): void;
   agent(agent: Agent): void;
+  /** The server's clock at welcome (SLA countdowns correct the local clock by the offset). */
+  serverTime?(iso: string): void;
   outbox(): void;
   /** The server refused the token: the session is over, the outbox stays. */
   unauthorized(): void;
@@ -66,6 +72,7 @@ export class SyncClient {
   private pulling = false;
   private pokedTo = 0;
   private bootstrapping = false;
+  private indexingBacklog = false;
   private pushing = false;
   private queue: Promise<void> = Promise.resolve();
   private syncedWaiters: (() => void)[] = [];
@@ -112,6 +119,15 @@ export class SyncClient {
 
   sendTyping(conversationId: string, on: boolean): void {
     if (this.online) this.send({ type: 'typing', conversationId, on });
+  }
+
+  /** Routing presence and collision detection frames (ephemeral: dropped while offline; presence is resent on welcome). */
+  sendPresence(status: 'online' | 'away' | 'offline'): void {
+    if (this.online) this.send({ type: 'presence', status });
+  }
+
+  sendViewing(conversationId: string, on: boolean, replying: boolean): void {
+    if (this.online) this.send({ type: 'viewing', conversationId, on, replying });
   }
 
   /** Resolves once the pull after the next welcome has reached the head (or after timeoutMs). */
@@ -223,6 +239,7 @@ export class SyncClient {
     switch (msg.type) {
       case 'welcome': {
         this.backoff.reset();
+        events.serverTime?.(msg.serverTime);
         events.agent(msg.agent);
         if (msg.reset) {
           await cache.call('reset', { scopeKey: msg.scopeKey });
@@ -238,23 +255,26 @@ export class SyncClient {
         if ((await cache.call('ackThrough', { seq: msg.lastMutationSeq })) > 0 || msg.rejected?.length) events.outbox();
         this.welcomed = true;
         this.bootstrapping = this.cursor === 0;
+        // A bootstrap leaves search indexing for afterwards (indexSearchBacklog), so the pull applies faster.
+        if (this.bootstrapping) await cache.call('searchBacklogStart', {});
         events.state('online');
         this.pull();
         await this.push();
         return;
       }
       case 'changes': {
-        const result = await cache.call('applyChanges', { changes: msg.changes, cursor: msg.cursor, meId: this.opts.meId() });
+        // Ask for the next batch before applying this one: the server reads it while the cache writes this one
+        // (frames are handled in order, so batches still apply in order; the stored cursor is the applied one).
+        if (msg.more) this.send({ type: 'pull', cursor: msg.cursor });
+        const result = await cache.call('applyChanges', { changes: msg.changes, cursor: msg.cursor, meId: this.opts.meId(), collectFresh: !this.bootstrapping });
         this.cursor = msg.cursor;
         if (result.entities.length) events.changed(result, result.fresh, !this.bootstrapping);
-        if (msg.more) {
-          this.send({ type: 'pull', cursor: this.cursor });
-          return;
-        }
+        if (msg.more) return;
         this.pulling = false;
         this.bootstrapping = false;
         this.releaseWaiters();
         if (this.pokedTo > this.cursor) this.pull();
+        this.indexSearchBacklog();
         return;
       }
       case 'poke':
@@ -276,6 +296,9 @@ export class SyncClient {
       case 'typing':
         events.typing({ conversationId: msg.conversationId, who: msg.who, name: msg.name, on: msg.on });
         return;
+      case 'viewing':
+        events.viewing?.({ conversationId: msg.conversationId, agentId: msg.agentId, name: msg.name, on: msg.on, replying: msg.replying });
+        return;
       case 'pong':
         return;
       case 'error':
@@ -290,6 +313,22 @@ export class SyncClient {
         }
         return;
     }
+  }
+
+  /** Search indexing left by a bootstrap: one chunk per turn of the queue, so live changes go in between. */
+  private indexSearchBacklog(): void {
+    if (this.indexingBacklog) return;
+    this.indexingBacklog = true;
+    const step = async (): Promise<void> => {
+      let left = 0;
+      try {
+        left = this.stopped ? 0 : await this.opts.cache.call('indexSearchBacklog', { limit: SEARCH_INDEX_CHUNK });
+      } finally {
+        if (left === 0) this.indexingBacklog = false;
+      }
+      if (left > 0) this.enqueue(step);
+    };
+    this.enqueue(step);
   }
 
   private pull(): void {

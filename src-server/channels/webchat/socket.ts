@@ -101,7 +101,7 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
         error('unknown_channel', 'this chat does not exist');
         return socket.close(4004, 'unknown channel');
       }
-      const config = parseConfig(channel.config);
+      const config = ctx.channels.secrets.open(parseConfig(channel.config));
       const allowed = Array.isArray(config.allowedOrigins) ? (config.allowedOrigins as unknown[]).filter((o): o is string => typeof o === 'string') : [];
       if (allowed.length > 0 && !allowed.includes(String(req.headers.origin ?? ''))) {
         error('origin_not_allowed', 'this chat is not enabled on this website');
