@@ -16,6 +16,8 @@ import { authRoutes } from './api/auth-routes';
 import { agentRoutes } from './api/agents-routes';
 import { channelRoutes } from './api/channels-routes';
 import { contactRoutes } from './api/contacts-routes';
+import { identityRoutes } from './api/identity-routes';
+import { configureContinuity } from './identity/service';
 import { conversationRoutes } from './api/conversations-routes';
 import { syncRoutes } from './sync/socket';
 import { webchatPageRoutes } from './channels/webchat/pages';
@@ -27,7 +29,10 @@ import { systemClock, type Clock } from '../src-shared/sla';
 import { ChannelRuntime } from './channels/runtime';
 import { deliveryRoutes } from './api/delivery-routes';
 import { mediaRoutes } from './api/media-routes';
+import { uploadRoutes } from './api/upload-routes';
 import { Router } from './routing/router';
+import { QueueFrames } from './routing/queue-frames';
+import { collabRoutes } from './api/collab-routes';
 import { routingRoutes } from './api/routing-routes';
 import type { DeliveryOptions } from './channels/delivery';
 import type { MediaOptions } from './channels/media';
@@ -54,6 +59,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** Routing (docs/routing.md): presence grace period after the app disconnects, background tick period (0 = none; tests tick by hand). */
   routing?: { graceMs?: number; tickMs?: number };
+  /** Continuity (docs/identity.md): join the contact's open thread across channels; reopen one resolved within this window. */
+  continuity?: { enabled?: boolean; reopenWindowMinutes?: number };
   /** Channel adapters: delivery queue timing (tests shorten it), and whether pollers (Telegram, IMAP) start. */
   channels?: { delivery?: Partial<DeliveryOptions>; receivers?: boolean; media?: Partial<MediaOptions> };
 }
@@ -94,6 +101,8 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
   });
   const hub = new LiveHub();
   const commands = new Commands(store.db, hub, app.log);
+  const reopenMinutes = opts.continuity?.reopenWindowMinutes ?? Number(process.env.THREADLINE_REOPEN_WINDOW_MINUTES ?? 0);
+  configureContinuity({ enabled: opts.continuity?.enabled ?? true, reopenWindowMs: (Number.isFinite(reopenMinutes) ? reopenMinutes : 0) * 60_000 });
   const clock = opts.clock ?? systemClock;
   let slaScheduler: SlaScheduler | null = null;
   const slaEngine = new SlaEngine({ clock, log: app.log, onReschedule: () => slaScheduler?.poke() });
@@ -101,6 +110,7 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
   commands.slaHook = slaEngine.hook;
   const router = new Router(commands, { clock, log: app.log, ...opts.routing });
   commands.router = router;
+  const queueFrames = new QueueFrames(store.db, hub, router, app.log);
   hub.onSyncPeer = (agentId, delta) => void router.connection(agentId, delta).catch((err: unknown) => app.log.error({ err }, 'presence update failed'));
   const channels = new ChannelRuntime(store, commands, app.log, { dataDir: opts.dataDir, ...opts.channels });
   let publicUrl = opts.publicUrl?.replace(/\/+$/, '') ?? '';
@@ -131,11 +141,14 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
       agentRoutes(api, ctx);
       channelRoutes(api, ctx);
       contactRoutes(api, ctx);
+      identityRoutes(api, ctx);
       conversationRoutes(api, ctx);
       slaRoutes(api, ctx);
       deliveryRoutes(api, ctx);
       mediaRoutes(api, ctx);
+      await uploadRoutes(api, ctx, ctx.channels.media.opts.maxBytes);
       routingRoutes(api, ctx, router);
+      collabRoutes(api, ctx);
     });
     syncRoutes(app, ctx);
     webchatPageRoutes(app, ctx);
@@ -145,6 +158,7 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
 
     app.addHook('onClose', async () => slaScheduler?.stop());
     app.addHook('onClose', async () => router.stop());
+    app.addHook('onClose', async () => queueFrames.stop());
     const heartbeat = startHeartbeat(app);
     app.addHook('onClose', async () => clearInterval(heartbeat));
 

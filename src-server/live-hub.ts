@@ -51,10 +51,14 @@ export class LiveHub {
     return this.syncPeers.size;
   }
 
+  /** Told after every commit and when a widget connects (src-server/routing/queue-frames.ts: queue positions). */
+  readonly observers: (() => void)[] = [];
+
   /** After a commit: poke every client that can see one of the changed scopes. */
   changed(scopes: Iterable<string>, cursor: number): void {
     const changed = new Set(scopes);
     if (changed.size === 0) return;
+    for (const observe of this.observers) observe();
     for (const peer of this.syncPeers) {
       if (!peer.scopes) continue;
       for (const scope of changed) {
@@ -103,6 +107,12 @@ export class LiveHub {
     let set = this.widgetPeers.get(key);
     if (!set) this.widgetPeers.set(key, (set = new Set()));
     set.add(peer);
+    for (const observe of this.observers) observe();
+  }
+
+  /** Every connected widget socket. */
+  widgets(): WidgetPeer[] {
+    return [...this.widgetPeers.values()].flatMap((set) => [...set]);
   }
 
   removeWidget(peer: WidgetPeer): void {
@@ -110,6 +120,11 @@ export class LiveHub {
     const set = this.widgetPeers.get(key);
     set?.delete(peer);
     if (set && set.size === 0) this.widgetPeers.delete(key);
+  }
+
+  /** Whether one of these web chat identities has the widget open now (issue 4: reachable channels). */
+  widgetOnline(channelId: string, identities: readonly string[]): boolean {
+    return identities.some((identity) => (this.widgetPeers.get(widgetKey(channelId, identity))?.size ?? 0) > 0);
   }
 
   toWidgets(channelId: string, identities: readonly string[], msg: WidgetServerMessage, except?: WidgetPeer): number {

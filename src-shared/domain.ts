@@ -56,6 +56,17 @@ export const Contact = z.object({
   identities: z.array(Identity),
   createdAt: IsoTime,
   isDemo: z.boolean().optional(),
+  // Customer profile (issue 4, docs/identity.md).
+  /** Phone numbers (E.164) known for the customer, proven by WhatsApp or given by an agent/CRM. */
+  phones: z.array(z.string()).optional(),
+  tier: z.string().nullable().optional(),
+  language: z.string().nullable().optional(),
+  timeZone: z.string().nullable().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  tags: z.array(z.string()).optional(),
+  notes: z.string().nullable().optional(),
+  /** Set when this contact was merged into another (the survivor's id). */
+  mergedInto: z.string().nullable().optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -101,6 +112,8 @@ export const Message = z.object({
   attachments: z.array(z.lazy(() => MessageAttachment)).optional(),
   /** An original (sanitised e-mail HTML, full text with quoted history) can be shown on demand. */
   hasOriginal: z.boolean().optional(),
+  /** Private notes (docs/routing.md §Handoff): the agents @mentioned, by id (never the author). */
+  mentions: z.array(z.string()).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

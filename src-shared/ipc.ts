@@ -2,9 +2,13 @@
 // Carried by the Electron preload bridge (ipcRenderer.invoke) or by the browser host's WebSocket;
 // every call is validated with these schemas on the core side, and answers a Result, never throws.
 import { z } from 'zod';
-import { Agent, Channel, ChannelType, Contact, Conversation, ConversationStatus, Draft, Message, MAX_MESSAGE_CHARS } from './domain';
+import { Agent, Channel, ChannelType, Contact, Conversation, ConversationStatus, Draft, Message, MAX_MESSAGE_CHARS, Priority } from './domain';
 import { EntityName, RejectCode } from './sync';
 import { SlaEvent } from './sla/event';
+import { adminIpcContract } from './admin';
+import { collabIpcContract } from './collab';
+import { identityIpcContract } from './identity/ipc';
+import { PresenceStatus, RoutingEvent } from './routing';
 
 export const ConnectionState = z.enum(['signed-out', 'connecting', 'online', 'offline']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -36,6 +40,8 @@ export const InboxRow = z.object({
   channelName: z.string(),
   assigneeName: z.string().nullable(),
   unread: z.boolean(),
+  /** The assignee's effective presence (routing), shown next to the name. */
+  assigneePresence: PresenceStatus.nullable().optional(),
 });
 export type InboxRow = z.infer<typeof InboxRow>;
 
@@ -59,6 +65,10 @@ export const ConversationDetail = z.object({
   slaEvents: z.array(SlaEvent).optional(),
   /** Channel rule for public replies now (WhatsApp 24-hour window); absent when the channel has none. */
   replyRule: z.object({ allowed: z.boolean(), reason: z.string().nullable(), closesAt: z.string().nullable() }).optional(),
+  /** Routing decisions, claims and transfers, oldest first (the timeline explains who got it and why). */
+  routingEvents: z.array(RoutingEvent).optional(),
+  /** The assignee's effective presence. */
+  assigneePresence: PresenceStatus.nullable().optional(),
 });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
@@ -86,8 +96,16 @@ export const ipcContract = {
   'conversation.open': { args: z.object({ id: z.string() }), result: ConversationDetail },
   'conversation.setStatus': { args: z.object({ conversationId: z.string(), status: ConversationStatus }), result: z.null() },
   'conversation.assign': { args: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }), result: z.null() },
+  'conversation.setPriority': { args: z.object({ conversationId: z.string(), priority: Priority }), result: z.null() },
   'conversation.markRead': { args: z.object({ conversationId: z.string() }), result: z.null() },
-  'message.send': { args: z.object({ conversationId: z.string(), text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS), private: z.boolean().default(false) }), result: MessageView },
+  /** attachmentIds: files uploaded first (HOST_ATTACHMENTS_UPLOAD_PATH); the text may then be empty. */
+  'message.send': {
+    args: z
+      .object({ conversationId: z.string(), text: z.string().trim().max(MAX_MESSAGE_CHARS), private: z.boolean().default(false), attachmentIds: z.array(z.string().min(1).max(64)).max(1).optional(), channelId: z.string().min(1).max(64).optional() })
+      // Empty text only with a file (outbound media).
+      .refine((a) => a.text.length > 0 || (a.attachmentIds?.length ?? 0) > 0, { message: 'the message is empty', path: ['text'] }),
+    result: MessageView,
+  },
   'message.retry': { args: z.object({ conversationId: z.string(), messageId: z.string().min(1).max(64) }), result: z.null() },
   'draft.save': { args: z.object({ conversationId: z.string(), text: z.string().max(MAX_MESSAGE_CHARS) }), result: z.object({ savedAt: z.string() }) },
   'typing.set': { args: z.object({ conversationId: z.string(), on: z.boolean() }), result: z.null() },
@@ -117,6 +135,12 @@ export const ipcContract = {
     }),
     result: z.null(),
   },
+  /** Settings area (src-shared/admin.ts): teams, routing and escalation rules, SLA policies, calendars, agents. */
+  ...adminIpcContract,
+  /** Handoff and collaboration (src-shared/collab.ts): claim, transfer, presence list, team directory. */
+  ...collabIpcContract,
+  /** One customer, one thread (src-shared/identity/ipc.ts): local search, profile, suggestions, timeline, reply channels. */
+  ...identityIpcContract,
   /** The original of a message (sanitised e-mail HTML, full text): shown on demand, in a sandboxed frame. */
   'message.original': { args: z.object({ messageId: z.string().max(64) }), result: z.object({ html: z.string().nullable(), text: z.string() }) },
 } as const;
@@ -171,6 +195,16 @@ export const IPC_EVENT_CHANNEL = 'threadline:event';
 export const HOST_WS_PATH = '/ipc';
 /** Browser host: POST here with the launch secret (x-threadline-secret) → a cookie valid for GET /attachments/:id. */
 export const HOST_ATTACHMENTS_SESSION_PATH = '/attachments-session';
+/**
+ * Outbound media: the renderer POSTs a file's bytes here (same origin; ?conversationId=&name=, Content-Type the
+ * file's type) — the browser host (cookie + Origin) and the Electron shell (app://threadline/) pass them to the
+ * core, which uploads them to the server. Answers the server's {id, name, mimeType, size, kind} or {error}.
+ */
+export const ATTACHMENTS_UPLOAD_PATH = '/attachments/upload';
+/** The largest file an agent can send (the server's limit too). */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+export const UploadedFile = z.object({ id: z.string(), name: z.string(), mimeType: z.string(), size: z.number().int(), kind: z.string() });
+export type UploadedFile = z.infer<typeof UploadedFile>;
 
 export const HostFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('call'), id: z.number().int(), method: z.string(), args: z.unknown() }),

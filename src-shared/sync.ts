@@ -10,7 +10,7 @@
 // 4. client → push {mutations} (rising seq per client); server applies in order, each in one transaction,
 //    skips seq ≤ lastMutationSeq (already applied), stops at a gap; → pushResult.
 import { z } from 'zod';
-import { ConversationStatus, IsoTime, MAX_MESSAGE_CHARS, Agent } from './domain';
+import { ConversationStatus, IsoTime, MAX_MESSAGE_CHARS, Agent, Priority } from './domain';
 
 export const SYNC_PROTOCOL_VERSION = 1;
 export const SYNC_PATH = '/api/v1/sync';
@@ -34,13 +34,37 @@ export type Change = z.infer<typeof Change>;
 export const MessageText = z.string().trim().min(1).max(MAX_MESSAGE_CHARS);
 
 export const mutationArgs = {
-  sendMessage: z.object({ messageId: z.string().min(1).max(64), conversationId: z.string(), text: MessageText, private: z.boolean().default(false) }),
+  sendMessage: z.object({
+    // Empty text is allowed with a file only (the server refuses an empty message without attachmentIds).
+    messageId: z.string().min(1).max(64), conversationId: z.string(), text: z.string().trim().max(MAX_MESSAGE_CHARS), private: z.boolean().default(false),
+    /** Private notes only: agent ids @mentioned in the text (they are notified once; never the author). */
+    mentions: z.array(z.string().min(1).max(64)).max(50).optional(),
+    /** Outbound media (docs/channels.md): ids of files uploaded for this reply; the text may then be empty. */
+    attachmentIds: z.array(z.string().min(1).max(64)).max(1).optional(),
+    /** Issue 4: the channel to reply on (one of the customer's reachable channels); default the conversation's. */
+    channelId: z.string().min(1).max(64).optional(),
+  }),
   setStatus: z.object({ conversationId: z.string(), status: ConversationStatus }),
   assign: z.object({ conversationId: z.string(), assigneeId: z.string().nullable() }),
+  /** The conversation's priority (the server recomputes its SLA due times). */
+  setPriority: z.object({ conversationId: z.string(), priority: Priority }),
   saveDraft: z.object({ conversationId: z.string(), text: z.string().max(MAX_MESSAGE_CHARS) }),
   markRead: z.object({ conversationId: z.string(), readAt: IsoTime }),
   /** Send a failed outbound message again (channels: a fresh delivery job). */
   retryMessage: z.object({ conversationId: z.string(), messageId: z.string().min(1).max(64) }),
+  /** Take an unassigned conversation (docs/routing.md §Handoff): atomic; refused (conflict) when someone else got it first. */
+  claim: z.object({ conversationId: z.string() }),
+  /** Hand over to an agent or a team (exactly one), with an optional note stored as a private note (id = noteId). */
+  transfer: z
+    .object({
+      conversationId: z.string(),
+      toAgentId: z.string().min(1).max(64).optional(),
+      toTeamId: z.string().min(1).max(64).optional(),
+      note: z.string().trim().max(MAX_MESSAGE_CHARS).optional(),
+      noteId: z.string().min(1).max(64),
+    })
+    .strict()
+    .refine((a) => (a.toAgentId === undefined) !== (a.toTeamId === undefined), 'name exactly one of toAgentId, toTeamId'),
 } as const;
 export type MutationName = keyof typeof mutationArgs;
 export const MutationName = z.enum(Object.keys(mutationArgs) as [MutationName, ...MutationName[]]);

@@ -42,6 +42,8 @@ export const WidgetServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), clientMessageId: z.string(), message: WidgetMessage }),
   z.object({ type: z.literal('message'), message: WidgetMessage }),
   z.object({ type: z.literal('typing'), on: z.boolean(), name: z.string() }),
+  /** Routing (docs/routing.md): the customer's 1-based place in the queue while nobody has taken the chat; null once assigned. */
+  z.object({ type: z.literal('queue'), position: z.number().int().positive().nullable() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clientMessageId: z.string().optional() }),
 ]);
 export type WidgetServerMessage = z.infer<typeof WidgetServerMessage>;

@@ -24,6 +24,8 @@ export interface ConnectionEvents {
   ack(clientMessageId: string, message: WidgetMessage): void;
   message(message: WidgetMessage): void;
   typing(on: boolean, name: string): void;
+  /** Routing: the customer's place in the queue while waiting for an agent; null once someone has the chat. */
+  queue(position: number | null): void;
   /** A message the server refused for good: it has left the outbox. */
   refused(clientMessageId: string, message: string): void;
   error(code: string, message: string): void;
@@ -62,6 +64,8 @@ export function parseServerMessage(raw: unknown): WidgetServerMessage | null {
       return isWidgetMessage(m.message) ? (m as WidgetServerMessage) : null;
     case 'typing':
       return typeof m.on === 'boolean' && typeof m.name === 'string' ? (m as WidgetServerMessage) : null;
+    case 'queue':
+      return m.position === null || (typeof m.position === 'number' && Number.isInteger(m.position) && m.position > 0) ? (m as WidgetServerMessage) : null;
     case 'error':
       return typeof m.code === 'string' && typeof m.message === 'string' ? (m as WidgetServerMessage) : null;
     default:
@@ -218,6 +222,9 @@ export class WidgetConnection {
         return;
       case 'typing':
         ev.typing?.(msg.on, msg.name);
+        return;
+      case 'queue':
+        ev.queue?.(msg.position);
         return;
       case 'error':
         if (msg.clientMessageId && !transientCodes.has(msg.code)) {

@@ -12,6 +12,7 @@ export const strings = {
   sent: 'Sent',
   notSent: (reason: string) => `Not sent: ${reason}`,
   typing: (name: string) => `${name} is typing…`,
+  queuePosition: (n: number) => `You are number ${n} in the queue.`,
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting… your messages will be sent when the connection is back.',
   tooLong: (max: number) => `Your message is too long (at most ${max} characters).`,

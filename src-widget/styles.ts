@@ -30,7 +30,7 @@ h1 { font-size: 1.05rem; margin: 0; font-weight: 650; flex: 1; }
 .status { font-size: .82rem; color: var(--muted); padding: 6px 16px; background: var(--surface); border-bottom: 1px solid var(--border); }
 .status:empty { display: none; }
 .log { flex: 1; overflow-y: auto; padding: 14px 16px; }
-.page .log, .page .typing, .page form, .page .status { width: 100%; max-width: 760px; margin-left: auto; margin-right: auto; }
+.page .log, .page .queue, .page .typing, .page form, .page .status { width: 100%; max-width: 760px; margin-left: auto; margin-right: auto; }
 ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
 li { max-width: 85%; display: flex; flex-direction: column; gap: 2px; align-self: flex-start; }
 li.mine { align-self: flex-end; align-items: flex-end; }
@@ -41,6 +41,7 @@ li.failed .bubble { background: transparent; color: var(--text); border: 1px sol
 .meta { font-size: .75rem; color: var(--muted); }
 li.failed .meta { color: var(--danger); font-weight: 600; }
 .empty { color: var(--muted); text-align: center; margin: 24px 8px; font-size: .92rem; }
+.queue:not(:empty) { padding: 4px 16px; font-size: .85rem; color: var(--muted); }
 .typing { min-height: 1.5em; padding: 0 16px; font-size: .85rem; color: var(--muted); font-style: italic; }
 form { display: flex; gap: 8px; padding: 10px 12px 12px; border-top: 1px solid var(--border); align-items: flex-end; }
 textarea {

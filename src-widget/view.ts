@@ -50,6 +50,7 @@ export class ChatView {
   private readonly list: HTMLUListElement;
   private readonly empty: HTMLElement;
   private readonly typingLine: HTMLElement;
+  private readonly queueLine: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly input: HTMLTextAreaElement;
   private readonly launcher: HTMLButtonElement | null = null;
@@ -78,11 +79,12 @@ export class ChatView {
     this.empty = el('p', { class: 'empty' }, [strings.empty]);
     this.log = el('div', { class: 'log', role: 'log', 'aria-label': strings.messages, tabindex: '0' }, [this.empty, this.list]);
     this.typingLine = el('div', { class: 'typing', 'aria-live': 'polite' });
+    this.queueLine = el('div', { class: 'queue', role: 'status' });
     this.notice = el('div', { class: 'notice', role: 'alert' });
     this.input = el('textarea', { 'aria-label': strings.yourMessage, placeholder: strings.placeholder, rows: '1', maxlength: '10000' });
     const sendButton = el('button', { type: 'submit', class: 'send' }, [strings.send]);
     const form = el('form', {}, [this.input, sendButton]);
-    this.panel = el('section', { class: 'panel', id: 'tl-panel', 'aria-labelledby': 'tl-title' }, [header, this.status, this.log, this.typingLine, this.notice, form]);
+    this.panel = el('section', { class: 'panel', id: 'tl-panel', 'aria-labelledby': 'tl-title' }, [header, this.status, this.log, this.queueLine, this.typingLine, this.notice, form]);
     this.title.id = 'tl-title';
     root.append(this.panel);
 
@@ -165,6 +167,11 @@ export class ChatView {
     this.typingLine.textContent = on ? strings.typing(name) : '';
     // If the "off" never comes (a dropped connection), do not leave it on screen forever.
     if (on) this.typingTimer = setTimeout(() => (this.typingLine.textContent = ''), 10_000);
+  }
+
+  /** Routing: "You are number 3 in the queue" while waiting; cleared once an agent has the chat. */
+  showQueue(position: number | null): void {
+    this.queueLine.textContent = position === null ? '' : strings.queuePosition(position);
   }
 
   /** Count agent messages that arrived while the floating panel was closed. */

@@ -102,6 +102,7 @@ function start(config: WidgetConfig): void {
           }
         },
         typing: (on, name) => view.showTyping(on, name),
+        queue: (position) => view.showQueue(position),
         refused(clientMessageId, message) {
           timeline.fail(clientMessageId, message);
           view.render(timeline.list());

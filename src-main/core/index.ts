@@ -12,8 +12,12 @@ import { CoreError, login, normaliseServerUrl, revoke } from './session';
 import { clockFromEnv, type Clock } from '../../src-shared/sla';
 import { SlaWatcher } from './sla/watcher';
 import { fetchAttachment, listTemplates, messageOriginal, sendTemplate } from './channel-media';
+import { uploadAttachment } from './outbound-media';
 import { saveChannel } from './admin-channels';
+import { adminHandlers } from './admin-settings';
+import { identityHandlers } from './identity';
 import { PresenceController } from './presence';
+import { collabHandlers, collabNotifications, mentionsFor, withPresence } from './collab';
 
 export { CoreError } from './session';
 
@@ -37,6 +41,8 @@ export interface Core {
   handlers: IpcHandlers;
   /** An attachment's bytes from the server with the agent's token (served by the browser host at /attachments/:id). */
   fetchAttachment(id: string): Promise<Response>;
+  /** Outbound media: a file's bytes uploaded to the server for a reply (online only); answers JSON (UploadedFile or {error}). */
+  uploadAttachment(a: { conversationId: string; name: string; contentType: string; bytes: Uint8Array }): Promise<Response>;
   onEvent(listener: (event: IpcEvent) => void): () => void;
   /** Reconnect now / push now (e.g. the OS reports the network is back). */
   retryNow(): void;
@@ -81,7 +87,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? clockFromEnv(process.env);
   const clockOrigin = Date.now();
   let serverOffsetMs = 0;
-  let doNotDisturb = false;
+  // Do not disturb survives restarts (the cache's session meta).
+  let doNotDisturb = stored.doNotDisturb === true;
   const serverNow = () => clock.now() + serverOffsetMs;
   const slaWatcher = new SlaWatcher({
     cache,
@@ -136,6 +143,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         changed(touched, fresh, live) {
           emitChanged(touched);
           if (live && fresh && agent) coalescer.add(candidatesFor(agent, fresh));
+          // Mentions, transfers, reassignments: each at most once (docs/routing.md §Handoff).
+          if (live && fresh && agent) void collabNotifications(cache, agent, fresh).then((c) => coalescer.add(c), () => undefined);
         },
         rejected(r) {
           emit({ type: 'rejected', mutation: r.mutation, conversationId: r.conversationId, code: r.code, message: r.message });
@@ -223,11 +232,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return state;
     },
 
-    'inbox.list': (a) =>
-      a.sort === 'due' || a.atRisk
-        ? cache.call('slaInboxList', { ...a, meId: agent?.id ?? null, now: new Date(serverNow()).toISOString() })
-        : cache.call('inboxList', { ...a, meId: agent?.id ?? null }),
+    'inbox.list': async (a) =>
+      withPresence(
+        cache,
+        a.sort === 'due' || a.atRisk
+          ? await cache.call('slaInboxList', { ...a, meId: agent?.id ?? null, now: new Date(serverNow()).toISOString() })
+          : await cache.call('inboxList', { ...a, meId: agent?.id ?? null }),
+      ),
     'session.setDoNotDisturb': async (a) => {
+      await cache.call('setDoNotDisturb', { on: a.on });
       doNotDisturb = a.on;
       const state = await sessionState();
       emit({ type: 'session', state });
@@ -236,7 +249,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     'conversation.open': (a) => cache.call('conversationOpen', { id: a.id, meId: agent?.id ?? null }),
 
     'message.send': async (a) => {
-      const out = await mutate('sendMessage', { conversationId: a.conversationId, text: a.text, private: a.private });
+      if (!a.text && !a.attachmentIds?.length) throw new CoreError('invalid', 'The message is empty.');
+      // @mentions in a private note → agent ids (notified once by their cores; never the author).
+      const mentions = a.private && agent ? await mentionsFor(cache, agent, a.conversationId, a.text) : [];
+      const out = await mutate('sendMessage', { conversationId: a.conversationId, text: a.text, private: a.private, ...(a.attachmentIds?.length ? { attachmentIds: a.attachmentIds } : {}), ...(mentions.length ? { mentions } : {}), ...(a.channelId ? { channelId: a.channelId } : {}) });
       return out.message!;
     },
     'message.retry': async (a) => {
@@ -249,6 +265,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     'conversation.assign': async (a) => {
       await mutate('assign', a);
+      return null;
+    },
+    'conversation.setPriority': async (a) => {
+      await mutate('setPriority', a);
       return null;
     },
     'conversation.markRead': async (a) => {
@@ -278,6 +298,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return saveChannel(serverUrl, token, a);
     },
     'agents.list': () => cache.call('agentsList', {}),
+    // Handoff and collaboration: claim, transfer, presence list, team directory (collab.ts).
+    ...collabHandlers({ cache, mutate, server: () => (serverUrl && token ? { serverUrl, token } : null) }),
+    // Settings area: REST with the session token; the server answers 403 to agents (and to supervisors' writes).
+    ...adminHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
+    // One customer, one thread: local search (offline), profile, suggestions, timeline, reply channels (identity.ts).
+    ...identityHandlers({ cache, server: () => (serverUrl && token ? { serverUrl, token } : null) }),
     'templates.list': (a) => {
       if (!serverUrl || !token) throw new CoreError('signed_out', 'Sign in first.');
       return listTemplates(serverUrl, token, a.channelId);
@@ -297,6 +323,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   return {
     handlers,
     fetchAttachment: (id: string) => fetchAttachment(token ? serverUrl : null, token, id),
+    uploadAttachment: (a) => uploadAttachment(token ? serverUrl : null, token, a),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

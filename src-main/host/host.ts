@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchIpc, HostFrame, HOST_ATTACHMENTS_SESSION_PATH, HOST_WS_PATH, type HostReply } from '../../src-shared/ipc';
+import { ATTACHMENTS_UPLOAD_PATH, dispatchIpc, HostFrame, HOST_ATTACHMENTS_SESSION_PATH, HOST_WS_PATH, MAX_UPLOAD_BYTES, type HostReply } from '../../src-shared/ipc';
 import { createCore, type Core } from '../core/index';
 
 export interface HostOptions {
@@ -91,6 +91,7 @@ async function serveAttachment(req: http.IncomingMessage, res: http.ServerRespon
     res.writeHead(204, { ...plain, 'Set-Cookie': `${ATTACH_COOKIE}=${h.cookie}; Path=/attachments/; HttpOnly; SameSite=Strict` }).end();
     return;
   }
+  if (p === ATTACHMENTS_UPLOAD_PATH) return uploadAttachment(req, res, h);
   if (req.method !== 'GET' || !secretMatches(cookieOf(req, ATTACH_COOKIE), h.cookie)) {
     res.writeHead(403, plain).end('Forbidden');
     return;
@@ -108,6 +109,39 @@ async function serveAttachment(req: http.IncomingMessage, res: http.ServerRespon
     if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));
   }
   res.end();
+}
+
+/** Outbound media: POST the file's bytes (cookie + same Origin: no other page can post here); the core uploads them. */
+async function uploadAttachment(req: http.IncomingMessage, res: http.ServerResponse, h: { origin: string; cookie: string; core: Core }): Promise<void> {
+  const answer = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+  if (req.method !== 'POST' || req.headers.origin !== h.origin || !secretMatches(cookieOf(req, ATTACH_COOKIE), h.cookie)) {
+    req.resume();
+    return void answer(403, { error: { code: 'forbidden', message: 'Forbidden' } });
+  }
+  const url = new URL(req.url ?? '/', h.origin);
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > MAX_UPLOAD_BYTES) {
+    req.resume();
+    return void answer(413, { error: { code: 'payload_too_large', message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` } });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_UPLOAD_BYTES) {
+      answer(413, { error: { code: 'payload_too_large', message: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` } });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  }
+  const out = await h.core.uploadAttachment({
+    conversationId: url.searchParams.get('conversationId') ?? '',
+    name: url.searchParams.get('name') ?? 'file',
+    contentType: String(req.headers['content-type'] ?? 'application/octet-stream'),
+    bytes: Buffer.concat(chunks),
+  });
+  answer(out.status, await out.json().catch(() => ({ error: { code: 'failed', message: 'Upload failed' } })));
 }
 
 function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, rendererDir: string, origin: string): void {

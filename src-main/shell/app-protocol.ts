@@ -3,7 +3,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
-import { APP_HOST, APP_SCHEME } from './security';
+import { ATTACHMENTS_UPLOAD_PATH, MAX_UPLOAD_BYTES } from '../../src-shared/ipc';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './security';
 import type { ProtocolPort } from './ports';
 
 /**
@@ -67,11 +68,54 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** The request handler for protocol.handle('app', …), serving files under rendererDir only. */
-export function createAppProtocolHandler(rendererDir: string): (request: Request) => Promise<Response> {
+/** What the app:// handler needs from the core for attachments (null until the core is open). */
+export interface AttachmentBackend {
+  fetchAttachment(id: string): Promise<Response>;
+  uploadAttachment(a: { conversationId: string; name: string; contentType: string; bytes: Uint8Array }): Promise<Response>;
+}
+
+/** Headers every attachment answer carries, whatever the server sent: never sniffed, never run. */
+const ATTACHMENT_HEADERS = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; sandbox", 'cross-origin-resource-policy': 'same-origin', 'referrer-policy': 'no-referrer' };
+
+/**
+ * app://threadline/attachments/<id> (GET: the core's fetchAttachment, i.e. the server's bytes with its
+ * content-type and content-disposition) and app://threadline/attachments/upload (POST: the core uploads the
+ * file). Same origin as the renderer, so <img>/<a> need no extra scheme and the CSP stays 'self'.
+ */
+async function serveAttachment(request: Request, url: URL, backend: AttachmentBackend | null): Promise<Response> {
+  if (!backend) return plain(503, 'Not ready');
+  if (url.pathname === ATTACHMENTS_UPLOAD_PATH) {
+    const origin = request.headers.get('origin');
+    if (request.method !== 'POST' || (origin !== null && origin !== APP_ORIGIN)) return plain(403, 'Forbidden');
+    const declared = Number(request.headers.get('content-length') ?? NaN);
+    if (declared > MAX_UPLOAD_BYTES) return plain(413, 'The file is too large');
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > MAX_UPLOAD_BYTES) return plain(413, 'The file is too large');
+    return backend.uploadAttachment({
+      conversationId: url.searchParams.get('conversationId') ?? '',
+      name: url.searchParams.get('name') ?? 'file',
+      contentType: request.headers.get('content-type') ?? 'application/octet-stream',
+      bytes,
+    });
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
+  let id: string;
+  try {
+    id = decodeURIComponent(url.pathname.slice('/attachments/'.length));
+  } catch {
+    return plain(400, 'Bad URL');
+  }
+  if (!/^[\w-]{1,64}$/.test(id)) return plain(404, 'Not found');
+  const answer = await backend.fetchAttachment(id);
+  const headers = new Headers(answer.headers);
+  for (const [k, v] of Object.entries(ATTACHMENT_HEADERS)) headers.set(k, v);
+  return new Response(request.method === 'HEAD' ? null : answer.body, { status: answer.status, headers });
+}
+
+/** The request handler for protocol.handle('app', …), serving files under rendererDir only (and attachments via the core). */
+export function createAppProtocolHandler(rendererDir: string, attachments?: () => AttachmentBackend | null): (request: Request) => Promise<Response> {
   const root = path.resolve(rendererDir);
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
     let url: URL;
     try {
       url = new URL(request.url);
@@ -79,6 +123,8 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
       return plain(400, 'Bad URL');
     }
     if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return plain(404, 'Not found');
+    if (attachments && url.pathname.startsWith('/attachments/')) return serveAttachment(request, url, attachments());
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
 
     let relative: string;
     try {

@@ -2,7 +2,7 @@
 // the tray and notifications; on quit the core is closed before the process exits.
 import { parseDeepLink } from '../../src-shared/ipc';
 import type { IpcEvent } from '../../src-shared/ipc';
-import { createAppProtocolHandler, registerAppScheme } from './app-protocol';
+import { createAppProtocolHandler, registerAppScheme, type AttachmentBackend } from './app-protocol';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link';
 import { installIpcRouter, WindowRegistry } from './ipc-router';
 import { createNotifier } from './notifications';
@@ -107,9 +107,11 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
     const session = electron.session.defaultSession;
     session.setPermissionRequestHandler(permissionRequestHandler);
     session.setPermissionCheckHandler(permissionCheckHandler);
-    electron.protocol.handle(APP_SCHEME, createAppProtocolHandler(opts.rendererDir));
+    let attachments: AttachmentBackend | null = null;
+    electron.protocol.handle(APP_SCHEME, createAppProtocolHandler(opts.rendererDir, () => attachments));
 
     const core = await opts.createCore({ dataDir: app.getPath('userData') });
+    if (core.fetchAttachment && core.uploadAttachment) attachments = { fetchAttachment: (id) => core.fetchAttachment!(id), uploadAttachment: (a) => core.uploadAttachment!(a) };
     const windows = new WindowRegistry();
     // draft.save calls are counted so "restart now" can wait for the last one.
     const drafts = trackDraftSaves(core.handlers);

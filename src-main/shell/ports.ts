@@ -16,6 +16,9 @@ import type { IpcEvent, IpcHandlers } from '../../src-shared/ipc';
 /** What the shell needs from the desktop core (src-main/core createCore). */
 export interface CoreLike {
   handlers: IpcHandlers;
+  /** Attachments (served at app://threadline/attachments/…): the real core has both; test cores may not. */
+  fetchAttachment?(id: string): Promise<Response>;
+  uploadAttachment?(a: { conversationId: string; name: string; contentType: string; bytes: Uint8Array }): Promise<Response>;
   onEvent(listener: (event: IpcEvent) => void): () => void;
   close(): Promise<void> | void;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Channel, ChannelType } from '../../src-shared/domain';
@@ -59,69 +59,53 @@ function write(config: Record<string, unknown>, path: string, value: unknown): v
   o[keys.at(-1)!] = value;
 }
 
-/** Admins: list, create and edit channels. A dialog over the workspace. */
-export function ChannelSettings({ onClose }: { onClose: () => void }) {
+/** Admins: list, create and edit channels (the Channels section of Settings); supervisors see the list only. */
+export function ChannelSettingsPanel({ readOnly = false }: { readOnly?: boolean }) {
   const { t } = useTranslation();
   const channels = useChannels();
-  const titleId = useId();
   const [editing, setEditing] = useState<Channel | 'new' | null>(null);
   const [saved, setSaved] = useState<Channel | null>(null);
-  const ref = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
 
   return (
-    <div className="modal-backdrop">
-      <div ref={ref} className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} tabIndex={-1}>
-        <header className="modal-header">
-          <h2 id={titleId}>{t('settings.channelsTitle')}</h2>
-          <button type="button" className="btn btn-quiet" onClick={onClose}>
-            {t('settings.close')}
-          </button>
-        </header>
-        <p role="status" className="small">
-          {saved ? t('settings.saved', { name: saved.name }) : ''}
-        </p>
-        {saved && saved.type !== 'email' && saved.type !== 'webchat' && <WebhookHint channel={saved} />}
-        {editing ? (
-          <ChannelForm
-            key={editing === 'new' ? 'new' : editing.id}
-            channel={editing === 'new' ? null : editing}
-            onDone={(c) => {
-              setEditing(null);
-              if (c) setSaved(c);
-            }}
-          />
-        ) : (
-          <>
-            <ul className="channel-list" aria-label={t('settings.channelsTitle')}>
-              {(channels.data ?? []).map((c) => (
-                <li key={c.id}>
-                  <span>
-                    {c.name} <span className="muted small">({t(`channel.${c.type}`)})</span>
-                  </span>
-                  {editableTypes.includes(c.type) && (
-                    <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: c.name })} onClick={() => setEditing(c)}>
-                      {t('settings.edit')}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
+    <>
+      <h3>{t('settings.channelsTitle')}</h3>
+      <p role="status" className="small">
+        {saved ? t('settings.saved', { name: saved.name }) : ''}
+      </p>
+      {saved && saved.type !== 'email' && saved.type !== 'webchat' && <WebhookHint channel={saved} />}
+      {editing ? (
+        <ChannelForm
+          key={editing === 'new' ? 'new' : editing.id}
+          channel={editing === 'new' ? null : editing}
+          onDone={(c) => {
+            setEditing(null);
+            if (c) setSaved(c);
+          }}
+        />
+      ) : (
+        <>
+          <ul className="channel-list" aria-label={t('settings.channelsTitle')}>
+            {(channels.data ?? []).map((c) => (
+              <li key={c.id}>
+                <span>
+                  {c.name} <span className="muted small">({t(`channelType.${c.type}`)})</span>
+                </span>
+                {!readOnly && editableTypes.includes(c.type) && (
+                  <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: c.name })} onClick={() => setEditing(c)}>
+                    {t('settings.edit')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          {!readOnly && (
             <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>
               {t('settings.add')}
             </button>
-          </>
-        )}
-      </div>
-    </div>
+          )}
+        </>
+      )}
+    </>
   );
 }
 
@@ -177,7 +161,7 @@ function ChannelForm({ channel, onDone }: { channel: Channel | null; onDone: (sa
       <select id={ids.type} value={type} disabled={!!channel} onChange={(e) => setType(e.target.value as ChannelType)}>
         {editableTypes.map((ty) => (
           <option key={ty} value={ty}>
-            {t(`channel.${ty}`)}
+            {t(`channelType.${ty}`)}
           </option>
         ))}
       </select>

@@ -6,6 +6,14 @@ import { debounce } from '../lib/debounce';
 import { useCall } from '../state/bridge-context';
 import { useUi } from '../state/ui-store';
 import { TemplatePicker } from './TemplatePicker';
+import { MentionPicker } from '../routing/MentionPicker';
+import { AttachFile } from './AttachFile';
+import { uploadFile } from '../lib/upload';
+import { ReplyChannelPicker } from '../identity/ReplyChannelPicker';
+import { useReplyChannel } from '../identity/reply-channel';
+
+/** Channels whose replies can carry a file (web chat cannot yet); private notes always can. */
+const FILE_CHANNELS = new Set(['whatsapp', 'telegram', 'email']);
 
 export const REPLY_BOX_ID = 'reply-box';
 /** Save the draft this long after the last keystroke (the core promises ≤ 300 ms end to end). */
@@ -13,12 +21,14 @@ export const DRAFT_DEBOUNCE_MS = 250;
 /** Typing "off" after this much silence. */
 const TYPING_IDLE_MS = 3_000;
 
-export function Composer({ conversationId, initialText, online, replyRule, channelId }: { conversationId: string; initialText: string; online: boolean; replyRule?: ConversationDetail['replyRule']; channelId?: string }) {
+export function Composer({ conversationId, initialText, online, replyRule, channelId, channelType }: { conversationId: string; initialText: string; online: boolean; replyRule?: ConversationDetail['replyRule']; channelId?: string; channelType?: string }) {
   const { t, i18n } = useTranslation();
   const call = useCall();
   const [text, setText] = useState(initialText);
   const [isPrivate, setPrivate] = useState(false);
   const [draftState, setDraftState] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [file, setFile] = useState<File | null>(null);
+  const [uploading, setUploading] = useState(false);
   const ids = { note: useId(), hint: useId(), rule: useId() };
   const typingOn = useRef(false);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -75,11 +85,16 @@ export function Composer({ conversationId, initialText, online, replyRule, chann
   }
 
   // A channel rule (WhatsApp's 24-hour window) may refuse public replies now; notes are always allowed.
-  const refused = !!replyRule && !replyRule.allowed && !isPrivate;
+  // Issue 4: the agent may reply on another of the customer's channels; the rule above is the conversation's channel's.
+  const replyVia = useReplyChannel(conversationId);
+  const viaOther = !!replyVia && replyVia.channelId !== channelId && !isPrivate;
+  const refused = !!replyRule && !replyRule.allowed && !isPrivate && !viaOther;
+  const canAttach = isPrivate || (!!channelType && FILE_CHANNELS.has(channelType));
 
   async function send() {
     const value = text;
-    if (!value.trim() || refused) return;
+    const sending = file && canAttach ? file : null;
+    if ((!value.trim() && !sending) || refused || uploading) return;
     if (value.length > MAX_MESSAGE_CHARS) {
       useUi.getState().pushToast(t('composer.tooLong', { max: MAX_MESSAGE_CHARS }));
       return;
@@ -90,7 +105,22 @@ export function Composer({ conversationId, initialText, online, replyRule, chann
     setDraftState('idle');
     setTyping(false);
     try {
-      await call('message.send', { conversationId, text: value, private: isPrivate });
+      let attachmentIds: string[] | undefined;
+      if (sending) {
+        // Online only: the file goes to the server first; a failure says so and keeps text and file.
+        setUploading(true);
+        try {
+          attachmentIds = [(await uploadFile(conversationId, sending)).id];
+        } catch (err) {
+          setText((current) => (current === '' ? value : current));
+          useUi.getState().pushToast(t('attach.failed', { message: (err as Error).message }));
+          return;
+        } finally {
+          setUploading(false);
+        }
+        setFile(null);
+      }
+      await call('message.send', { conversationId, text: value, private: isPrivate, ...(attachmentIds ? { attachmentIds } : {}), ...(viaOther ? { channelId: replyVia.channelId } : {}) });
     } catch (err) {
       // Put the text back so nothing typed is lost.
       setText((current) => (current === '' ? value : current));
@@ -129,6 +159,7 @@ export function Composer({ conversationId, initialText, online, replyRule, chann
         onKeyDown={onKeyDown}
         onBlur={() => setTyping(false)}
       />
+      <MentionPicker inputId={REPLY_BOX_ID} text={text} enabled={isPrivate} onInsert={onChange} />
       {replyRule && (
         <p id={ids.rule} className={`composer-rule small${refused ? ' is-refused' : ' muted'}`} role={refused ? 'alert' : undefined}>
           {replyRule.allowed
@@ -141,13 +172,15 @@ export function Composer({ conversationId, initialText, online, replyRule, chann
           <input id={ids.note} type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} />
           {t('composer.privateNote')}
         </label>
+        <ReplyChannelPicker conversationId={conversationId} online={online} />
+        {canAttach && <AttachFile file={file} onChange={setFile} online={online} disabled={refused || uploading} />}
         <span className="composer-hint muted small" id={ids.hint}>
           {online ? t('composer.hint') : t('composer.queuedHint')}
         </span>
         <span className="draft-state small" aria-live="polite">
           {draftState === 'saved' ? t('composer.draftSaved') : ''}
         </span>
-        <button type="submit" className="btn btn-primary" disabled={!text.trim() || refused}>
+        <button type="submit" className="btn btn-primary" disabled={(!text.trim() && !(file && canAttach)) || refused || uploading}>
           {t('composer.send')}
         </button>
       </div>

@@ -6,6 +6,7 @@ import { useNow } from '../state/core-events';
 import { useAgents, useConversation, useSession } from '../state/queries';
 import { useUi } from '../state/ui-store';
 import { ChannelBadge } from './ChannelBadge';
+import { PrioritySelect } from './PrioritySelect';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 import { MessageList } from './MessageList';
@@ -13,6 +14,7 @@ import { SlaBadge } from '../sla/SlaBadge';
 import { useServerNow } from '../sla/use-server-now';
 import type { Conversation } from '../../src-shared/domain';
 import { CollisionLine } from '../routing/CollisionLine';
+import { HandoffActions } from '../routing/HandoffActions';
 
 /** The conversation's SLA countdown, ticking with the server's clock. */
 function HeaderSlaBadge({ conversation }: { conversation: Conversation }) {
@@ -68,12 +70,12 @@ function ConversationView({ id }: { id: string }) {
     <>
       <section className="conversation" aria-labelledby="conversation-title">
         <ConversationHeader detail={detail} />
-        <MessageList messages={detail.messages} slaEvents={detail.slaEvents ?? []} />
+        <MessageList messages={detail.messages} slaEvents={detail.slaEvents ?? []} routingEvents={detail.routingEvents ?? []} />
         <TypingLine conversationId={id} />
         <CollisionLine conversationId={id} replying={!!detail.draft?.text.trim()} />
         {/* Seed the composer only from a fresh read, so a draft saved elsewhere is never overwritten by a stale one. */}
         {query.isFetchedAfterMount ? (
-          <Composer conversationId={id} initialText={detail.draft?.text ?? ''} online={online} replyRule={detail.replyRule} channelId={detail.conversation.channelId} />
+          <Composer conversationId={id} initialText={detail.draft?.text ?? ''} online={online} replyRule={detail.replyRule} channelId={detail.conversation.channelId} channelType={detail.channel.type} />
         ) : (
           <div className="composer composer-placeholder" aria-hidden="true" />
         )}
@@ -119,6 +121,7 @@ function ConversationHeader({ detail }: { detail: ConversationDetail }) {
         </p>
       </div>
       <div className="conversation-actions">
+        <PrioritySelect conversation={c} />
         <div className="field field-inline">
           <label htmlFor={assigneeSelect}>{t('conversation.assignee')}</label>
           <select id={assigneeSelect} value={c.assigneeId ?? ''} onChange={(e) => assign(e.target.value || null)}>
@@ -131,6 +134,7 @@ function ConversationHeader({ detail }: { detail: ConversationDetail }) {
             {c.assigneeId && !agentList.some((a) => a.id === c.assigneeId) && <option value={c.assigneeId}>{detail.assigneeName ?? c.assigneeId}</option>}
           </select>
         </div>
+        <HandoffActions detail={detail} />
         <button type="button" className={resolved ? 'btn' : 'btn btn-primary'} onClick={setStatus} aria-keyshortcuts={resolved ? undefined : 'e'}>
           {resolved ? t('conversation.reopen') : t('conversation.resolve')}
         </button>

@@ -4,6 +4,7 @@ import { relativeTime } from '../lib/format';
 import { useNow } from '../state/core-events';
 import { useUi } from '../state/ui-store';
 import { ChannelBadge } from './ChannelBadge';
+import { CustomerExtras } from '../identity/CustomerExtras';
 
 export function CustomerPanel({ detail }: { detail: ConversationDetail }) {
   const { t, i18n } = useTranslation();
@@ -26,6 +27,7 @@ export function CustomerPanel({ detail }: { detail: ConversationDetail }) {
           ))}
         </ul>
       )}
+      <CustomerExtras contact={contact} />
       <h4>{t('customer.earlier')}</h4>
       {earlier.length === 0 ? (
         <p className="muted small">{t('customer.noEarlier')}</p>

@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { SearchMessages } from '../identity/SearchMessages';
 import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConversationStatus } from '../../src-shared/domain';
@@ -12,6 +13,7 @@ import { ChannelBadge } from './ChannelBadge';
 import { SlaBadge, useSlaText } from '../sla/SlaBadge';
 import { badgeFor } from '../sla/sla-view';
 import { useServerNow } from '../sla/use-server-now';
+import { OnlineCount, PresenceDot } from '../routing/PresenceBits';
 
 const ROW_HEIGHT = 76;
 
@@ -92,6 +94,8 @@ export function Inbox() {
 
   return (
     <section className="inbox" aria-label={t('inbox.heading')}>
+      <OnlineCount />
+      <SearchMessages />
       <div role="tablist" aria-label={t('inbox.views')} className="tabs">
         {InboxView.options.map((v) => (
           <button
@@ -219,7 +223,11 @@ function InboxRowView(props: { row: InboxRow; top: number; selected: boolean; op
       <div className="row-bottom">
         <span className="row-preview">{c.lastMessagePreview}</span>
         {c.status !== 'open' && <span className={`pill pill-${c.status}`}>{t(`conversationStatus.${c.status}`)}</span>}
-        {row.assigneeName && <span className="row-assignee">{row.assigneeName}</span>}
+        {row.assigneeName && (
+          <span className="row-assignee">
+            <PresenceDot status={row.assigneePresence} name={row.assigneeName} /> {row.assigneeName}
+          </span>
+        )}
       </div>
     </div>
   );

@@ -8,9 +8,13 @@ import type { MessageAttachment } from '../../src-shared/domain';
 import type { MessageView } from '../../src-shared/ipc';
 import { useBridge, useCall } from '../state/bridge-context';
 
-/** Where the renderer loads an attachment from: the browser host's authenticated route, or the shell's protocol. */
-export function attachmentUrl(transport: 'electron' | 'websocket', id: string): string {
-  return transport === 'websocket' ? `/attachments/${encodeURIComponent(id)}` : `threadline-attachment://file/${encodeURIComponent(id)}`;
+/**
+ * Where the renderer loads an attachment from. The same relative path on both transports: the browser host
+ * answers /attachments/<id> (cookie-authenticated), the Electron shell answers app://threadline/attachments/<id>
+ * (its app:// protocol asks the core). Both are the renderer's own origin, so the CSP stays 'self'.
+ */
+export function attachmentUrl(_transport: 'electron' | 'websocket', id: string): string {
+  return `/attachments/${encodeURIComponent(id)}`;
 }
 
 const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
@@ -34,14 +38,14 @@ export function Attachments({ message }: { message: MessageView }) {
     <ul className="attachments" aria-label={t('attachments.label')}>
       {list.map((a, i) => (
         <li key={a.id} className={`attachment attachment-${a.state}`}>
-          <AttachmentItem a={a} index={i} url={attachmentUrl(bridge.transport, a.id)} size={formatSize(a.size, i18n.language)} />
+          <AttachmentItem a={a} index={i} url={attachmentUrl(bridge.transport, a.id)} size={formatSize(a.size, i18n.language)} sent={message.direction !== 'inbound'} />
         </li>
       ))}
     </ul>
   );
 }
 
-function AttachmentItem({ a, index, url, size }: { a: MessageAttachment; index: number; url: string; size: string }) {
+function AttachmentItem({ a, index, url, size, sent }: { a: MessageAttachment; index: number; url: string; size: string; sent: boolean }) {
   const { t } = useTranslation();
   const name = a.name ?? t(`attachments.kind.${kindKey(a.kind)}`, { n: index + 1 });
   if (a.state === 'pending') return <span className="muted small">{t('attachments.pending', { name })}</span>;
@@ -49,7 +53,7 @@ function AttachmentItem({ a, index, url, size }: { a: MessageAttachment; index: 
   if (a.mimeType && INLINE_IMAGES.has(a.mimeType)) {
     return (
       <a href={url} target="_blank" rel="noopener noreferrer" className="attachment-image">
-        <img src={url} alt={a.name ? t('attachments.imageAltNamed', { name: a.name }) : t('attachments.imageAlt')} loading="lazy" />
+        <img src={url} alt={sent ? (a.name ? t('attachments.imageAltSentNamed', { name: a.name }) : t('attachments.imageAltSent')) : a.name ? t('attachments.imageAltNamed', { name: a.name }) : t('attachments.imageAlt')} loading="lazy" />
       </a>
     );
   }

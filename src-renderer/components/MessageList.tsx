@@ -6,24 +6,27 @@ import { ChannelBadge } from './ChannelBadge';
 import { Attachments, ShowOriginal } from './MessageExtras';
 import type { SlaEvent } from '../../src-shared/sla';
 import { SlaEventItem } from '../sla/SlaEventItem';
+import type { RoutingEvent } from '../../src-shared/routing';
+import { RoutingEventItem } from '../routing/RoutingEventItem';
 
-type TimelineItem = { kind: 'message'; at: string; message: MessageView } | { kind: 'sla'; at: string; event: SlaEvent };
+type TimelineItem = { kind: 'message'; at: string; message: MessageView } | { kind: 'sla'; at: string; event: SlaEvent } | { kind: 'routing'; at: string; event: RoutingEvent };
 
 /** Messages and SLA events in time order (messages keep their own order among themselves). */
-function timeline(messages: MessageView[], events: SlaEvent[]): TimelineItem[] {
+function timeline(messages: MessageView[], events: SlaEvent[], routing: RoutingEvent[] = []): TimelineItem[] {
   const items: TimelineItem[] = messages.map((m) => ({ kind: 'message', at: m.createdAt, message: m }));
-  for (const e of events) {
-    const at = e.firedAt;
-    const index = items.findIndex((i) => i.at > at);
-    items.splice(index < 0 ? items.length : index, 0, { kind: 'sla', at, event: e });
-  }
+  const place = (item: TimelineItem) => {
+    const index = items.findIndex((i) => i.at > item.at);
+    items.splice(index < 0 ? items.length : index, 0, item);
+  };
+  for (const e of events) place({ kind: 'sla', at: e.firedAt, event: e });
+  for (const e of routing) place({ kind: 'routing', at: e.at, event: e });
   return items;
 }
 import { useCall } from '../state/bridge-context';
 import { useUi } from '../state/ui-store';
 
 /** The conversation's messages. Customer text is only ever a React text node: never parsed as HTML. */
-export function MessageList({ messages, slaEvents = [] }: { messages: MessageView[]; slaEvents?: SlaEvent[] }) {
+export function MessageList({ messages, slaEvents = [], routingEvents = [] }: { messages: MessageView[]; slaEvents?: SlaEvent[]; routingEvents?: RoutingEvent[] }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
@@ -47,8 +50,14 @@ export function MessageList({ messages, slaEvents = [] }: { messages: MessageVie
       }}
     >
       {messages.length === 0 && <p className="muted">{t('conversation.noMessages')}</p>}
-      {timeline(messages, slaEvents).map((item) =>
-        item.kind === 'message' ? <MessageItem key={item.message.id} message={item.message} /> : <SlaEventItem key={item.event.id} event={item.event} />,
+      {timeline(messages, slaEvents, routingEvents).map((item) =>
+        item.kind === 'message' ? (
+          <MessageItem key={item.message.id} message={item.message} />
+        ) : item.kind === 'routing' ? (
+          <RoutingEventItem key={item.event.id} event={item.event} />
+        ) : (
+          <SlaEventItem key={item.event.id} event={item.event} />
+        ),
       )}
     </div>
   );

@@ -12,7 +12,7 @@ import { ConversationPane } from './ConversationView';
 import { Inbox } from './Inbox';
 import { Notices, Toasts } from './Toasts';
 import { DoNotDisturbToggle } from '../sla/DoNotDisturb';
-import { ChannelSettings } from './ChannelSettings';
+import { canOpenSettings, SettingsDialog } from '../settings/SettingsDialog';
 import { PresenceControl } from '../routing/PresenceControl';
 
 export function Workspace({ session }: { session: SessionState }) {
@@ -42,7 +42,7 @@ export function Workspace({ session }: { session: SessionState }) {
           {bridge.transport === 'websocket' && <NotificationPermissionButton />}
           <PresenceControl />
           <DoNotDisturbToggle session={session} />
-          {session.agent?.role === 'admin' && (
+          {canOpenSettings(session.agent?.role) && (
             <button type="button" className="btn btn-quiet" onClick={() => setSettingsOpen(true)}>
               {t('settings.open')}
             </button>
@@ -61,7 +61,7 @@ export function Workspace({ session }: { session: SessionState }) {
       </main>
       <Toasts />
       <Notices />
-      {settingsOpen && <ChannelSettings onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && session.agent && <SettingsDialog role={session.agent.role} onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

@@ -21,16 +21,18 @@ export const queryKeys = {
   conversation: (id: string) => ['conversation', id] as const,
   channels: ['channels'] as const,
   agents: ['agents'] as const,
+  /** Every agent's presence (inbox header, transfer dialog). */
+  presence: ['presence'] as const,
 };
 
 export type QueryKeyPrefix = readonly unknown[];
 
 /** What an inbox row shows: conversation fields, its contact's name, channel, assignee, unread. */
-const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'slaEvent']);
+const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'slaEvent', 'presence']);
 /** What an open conversation shows: the above plus the agent's draft. */
-const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft', 'slaEvent']);
+const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft', 'slaEvent', 'routingEvent']);
 /** Changes that can touch conversations the event does not name (a contact renamed, a channel renamed). */
-const sharedEntities: ReadonlySet<EntityName> = new Set(['contact', 'channel', 'agent']);
+const sharedEntities: ReadonlySet<EntityName> = new Set(['contact', 'channel', 'agent', 'presence']);
 
 export function invalidationsFor(change: { entities: readonly EntityName[]; conversationIds: readonly string[] }): QueryKeyPrefix[] {
   const keys: QueryKeyPrefix[] = [];
@@ -43,5 +45,6 @@ export function invalidationsFor(change: { entities: readonly EntityName[]; conv
   }
   if (change.entities.includes('channel')) keys.push(queryKeys.channels);
   if (change.entities.includes('agent')) keys.push(queryKeys.agents);
+  if (change.entities.includes('presence') || change.entities.includes('agent')) keys.push(queryKeys.presence);
   return keys;
 }

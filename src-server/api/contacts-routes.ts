@@ -8,6 +8,7 @@ import type { Db } from '../store/db';
 import { decodeCursor, ListQuery, pageOf } from './pagination';
 import { parse } from './http-errors';
 import { actorOf, type ServerContext } from './context';
+import { contactsByIdentity } from './identity-routes';
 
 function visibleContacts(db: Db, actor: Actor) {
   const query = db.selectFrom('contacts').selectAll();
@@ -30,6 +31,9 @@ async function identitiesOf(db: Db, contactIds: string[]) {
 
 export function contactRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/v1/contacts', async (req) => {
+    // Issue 4: lookup by any identity (`?identity=+62 812…`, `?identity=email:a@b.c`): identity-routes.ts.
+    const identity = (req.query as { identity?: unknown } | undefined)?.identity;
+    if (typeof identity === 'string') return contactsByIdentity(ctx, req, parse(z.string().trim().min(1).max(320), identity));
     const q = parse(ListQuery, req.query);
     const after = decodeCursor(q.cursor, 1);
     let query = visibleContacts(ctx.db, actorOf(req)).orderBy('contacts.id').limit(q.limit + 1);

@@ -24,7 +24,9 @@ const ConversationPatchBody = z
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 const NewMessageBody = z.object({
-  text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  // Empty only with a file (attachmentIds); the command refuses an empty message otherwise.
+  text: z.string().trim().max(MAX_MESSAGE_CHARS),
+  attachmentIds: z.array(z.string().min(1).max(64)).max(1).optional(),
   channelId: z.string().max(64).optional(),
   private: z.boolean().default(false),
 });
@@ -86,7 +88,7 @@ export function conversationRoutes(app: FastifyInstance, ctx: ServerContext): vo
       throw new HttpError(413, 'payload_too_large', `message text is longer than ${MAX_MESSAGE_CHARS} characters`);
     }
     const body = parse(NewMessageBody, req.body);
-    const message = await ctx.commands.sendMessage(actorOf(req), { conversationId: id, text: body.text, private: body.private, channelId: body.channelId });
+    const message = await ctx.commands.sendMessage(actorOf(req), { conversationId: id, text: body.text, private: body.private, channelId: body.channelId, ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}) });
     return reply.code(201).send(message);
   });
 }

@@ -6,11 +6,15 @@ import type { DB } from '../store/schema';
 import { invalid } from '../domain/errors';
 
 export async function lastInboundAt(trx: Transaction<DB>, channelId: string, contactId: string): Promise<string | null> {
+  // The customer's last message ON THIS CHANNEL (issue 4: a thread may hold messages of several channels, so the
+  // conversation's last_inbound_at may be an e-mail's, which does not open WhatsApp's window).
   const row = await trx
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.max('last_inbound_at').as('at'))
-    .where('channel_id', '=', channelId)
-    .where('contact_id', '=', contactId)
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select((eb) => eb.fn.max('messages.created_at').as('at'))
+    .where('conversations.contact_id', '=', contactId)
+    .where('messages.channel_id', '=', channelId)
+    .where('messages.direction', '=', 'inbound')
     .executeTakeFirst();
   return (row?.at as string | null | undefined) ?? null;
 }

@@ -48,7 +48,17 @@ export class ChangeWriter {
   constructor(readonly trx: Transaction<DB>) {}
 
   async put(entity: EntityName, id: string, scopes: readonly string[], data: unknown): Promise<void> {
+    // Issue 4 (continuity): a message may travel on another channel than its conversation's; it is always synced
+    // in its CONVERSATION's scope (who may see the thread), whatever scope the caller passed.
+    if (entity === 'message') scopes = await this.messageScopes(data, scopes);
     for (const scope of new Set(scopes)) await this.upsert(entity, id, scope, 'put', JSON.stringify(data));
+  }
+
+  private async messageScopes(data: unknown, scopes: readonly string[]): Promise<readonly string[]> {
+    const conversationId = (data as { conversationId?: unknown } | null)?.conversationId;
+    if (typeof conversationId !== 'string') return scopes;
+    const conv = await this.trx.selectFrom('conversations').select('channel_id').where('id', '=', conversationId).executeTakeFirst();
+    return conv ? [conv.channel_id] : scopes;
   }
 
   async del(entity: EntityName, id: string, scopes: readonly string[]): Promise<void> {

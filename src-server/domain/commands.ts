@@ -26,7 +26,9 @@ import { canSeeChannel, syncScopes, type Actor } from './visibility';
 import { parseConfig } from './channel-config';
 import { assertReplyAllowed } from '../channels/reply-rules';
 import { enqueueDelivery, requeueDelivery } from '../channels/delivery-store';
+import { attachUploads } from '../channels/outbound-media';
 import { recordReply, recordStatus } from './conversation-stats';
+import { continuationMetaFor, continuingConversation, replyChannelFor, resolveInboundContact } from '../identity/service';
 
 export const PREVIEW_CHARS = 140;
 
@@ -50,7 +52,7 @@ export async function emitContact(w: ChangeWriter, id: string): Promise<void> {
   if (contact) await w.put('contact', id, await contactChannelIds(w.trx, id), contact);
 }
 
-async function emitConversation(w: ChangeWriter, id: string) {
+export async function emitConversation(w: ChangeWriter, id: string) {
   const row = await loadConversationRow(w.trx, id);
   if (!row) throw notFound('conversation');
   const conversation = conversationOf(row);
@@ -58,7 +60,7 @@ async function emitConversation(w: ChangeWriter, id: string) {
   return conversation;
 }
 
-async function emitMessage(w: ChangeWriter, id: string, scopeChannelId: string): Promise<Message> {
+export async function emitMessage(w: ChangeWriter, id: string, scopeChannelId: string): Promise<Message> {
   const row = await loadMessageRow(w.trx, id);
   if (!row) throw notFound('message');
   const message = messageOf(row);
@@ -67,7 +69,7 @@ async function emitMessage(w: ChangeWriter, id: string, scopeChannelId: string):
 }
 
 /** The conversation, if the actor may see it; otherwise not_found (never reveal it exists). */
-async function visibleConversation(w: ChangeWriter, actor: Actor, conversationId: string) {
+export async function visibleConversation(w: ChangeWriter, actor: Actor, conversationId: string) {
   const row = await loadConversationRow(w.trx, conversationId);
   if (!row || !(await canSeeChannel(w.trx, actor, row.channel_id))) throw notFound('conversation');
   return row;
@@ -177,18 +179,34 @@ export interface SendMessageInput {
   channelId?: string;
   /** A WhatsApp template message (issue 3): allowed outside the 24-hour window; `text` is the rendered body. */
   template?: { name: string; language: string; components: unknown[] };
+  /** Private notes only (docs/routing.md §Handoff): agent ids @mentioned; each must be an active agent who can see the channel. */
+  mentions?: string[];
+  /** Files the agent uploaded for this reply (POST /api/v1/conversations/:id/attachments); text may then be empty. */
+  attachmentIds?: string[];
 }
 
 export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMessageInput): Promise<Message> {
   const conv = await visibleConversation(w, actor, input.conversationId);
-  if (input.channelId !== undefined && input.channelId !== conv.channel_id) {
-    if (!(await canSeeChannel(w.trx, actor, input.channelId))) throw notFound('channel');
-    throw invalid('replying on another channel than the conversation’s is not supported yet');
-  }
+  // Issue 4: the reply may go out on another of the customer's channels (the agent's choice in the composer).
+  const replyChannelId = await replyChannelFor(w, (c) => canSeeChannel(w.trx, actor, c), conv, input.channelId, !!input.private);
   const text = input.text.trim();
-  if (!text) throw invalid('message text is empty');
+  const attachmentIds = input.attachmentIds ?? [];
+  if (!text && attachmentIds.length === 0) throw invalid('message text is empty');
+  if (input.template && attachmentIds.length > 0) throw invalid('a template message cannot carry files');
   const id = input.messageId ?? uuidv7();
   const isNote = !!input.private;
+  // @mentions: notes only; the author is never mentioned; every id an active agent who can see this channel.
+  const mentions = [...new Set(input.mentions ?? [])].filter((m) => m !== actor.id);
+  if (mentions.length > 0) {
+    if (!isNote) throw invalid('mentions are allowed in private notes only');
+    const rows = await w.trx.selectFrom('agents').select(['id', 'name', 'role', 'disabled']).where('id', 'in', mentions).execute();
+    for (const m of mentions) {
+      const a = rows.find((r) => r.id === m);
+      if (!a || a.disabled || !(await canSeeChannel(w.trx, { id: a.id, name: a.name, role: a.role as Role }, conv.channel_id))) {
+        throw invalid('a mentioned agent is not a member of this conversation’s channel');
+      }
+    }
+  }
 
   const existing = await loadMessageRow(w.trx, id);
   if (existing) {
@@ -197,7 +215,7 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
     throw conflict('a message with this id already exists');
   }
 
-  const channel = (await loadChannelRow(w.trx, conv.channel_id))!;
+  const channel = (await loadChannelRow(w.trx, replyChannelId))!;
   // Channel rules where the agent types (WhatsApp's 24-hour window): refused before anything is stored.
   if (input.template && (isNote || channel.type !== 'whatsapp')) throw invalid('templates are sent on WhatsApp conversations only');
   if (!isNote && !input.template) await assertReplyAllowed(w.trx, channel.type, channel.id, conv.contact_id);
@@ -205,12 +223,13 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
   // Channels without an adapter yet keep the reply `queued` for their delivery queue.
   const status: MessageStatus = isNote || channel.type === 'webchat' ? 'sent' : 'queued';
   const now = nowIso();
+  const continuation = isNote || input.template ? null : await continuationMetaFor(w, conv.id, channel.type, replyChannelId);
   await w.trx
     .insertInto('messages')
     .values({
       id,
       conversation_id: conv.id,
-      channel_id: conv.channel_id,
+      channel_id: replyChannelId,
       direction: isNote ? 'note' : 'outbound',
       text,
       status,
@@ -220,18 +239,21 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
       failure_reason: null,
       created_at: now,
       updated_at: now,
-      ...(input.template ? { meta: JSON.stringify({ kind: 'template', template: input.template }) } : {}),
+      ...(input.template ? { meta: JSON.stringify({ kind: 'template', template: input.template }) } : continuation ? { meta: continuation } : {}),
+      ...(mentions.length > 0 ? { mentions: JSON.stringify(mentions) } : {}),
     })
     .execute();
+  // Outbound media: the agent's uploads become this message's attachments (refused before the commit if not theirs).
+  const file = await attachUploads(w.trx, { messageId: id, conversationId: conv.id, channelId: replyChannelId, channelType: channel.type, agentId: actor.id, ids: attachmentIds, isNote });
   await w.trx
     .updateTable('conversations')
-    .set({ last_message_at: now, ...(isNote ? {} : { last_message_preview: previewOf(text) }), updated_at: now })
+    .set({ last_message_at: now, ...(isNote ? {} : { last_message_preview: previewOf(text || `[${file?.name ?? 'file'}]`) }), updated_at: now })
     .where('id', '=', conv.id)
     .execute();
   if (!isNote) await recordReply(w.trx, conv, now);
   if (!isNote) await w.slaHook?.(w, conv.id, { type: 'reply' });
   // Vendor channels: a durable delivery job in the same transaction (channels/delivery.ts sends it).
-  if (status === 'queued') await enqueueDelivery(w.trx, id, conv.channel_id);
+  if (status === 'queued') await enqueueDelivery(w.trx, id, replyChannelId);
   await deleteDraft(w, actor.id, conv.id);
   const message = await emitMessage(w, id, conv.channel_id);
   const conversation = await emitConversation(w, conv.id);
@@ -249,12 +271,12 @@ export async function retryMessage(w: ChangeWriter, actor: Actor, input: { conve
     if (row.status === 'queued' || row.status === 'sent' || row.status === 'delivered' || row.status === 'read') return messageOf(row);
     throw invalid('only a failed message can be retried');
   }
-  const channel = (await loadChannelRow(w.trx, conv.channel_id))!;
+  const channel = (await loadChannelRow(w.trx, row.channel_id))!;
   // A WhatsApp template may be sent outside the 24-hour window: its retry too.
   if (!row.meta?.startsWith('{"kind":"template"')) await assertReplyAllowed(w.trx, channel.type, channel.id, conv.contact_id);
   // The one backward move of a status: an agent's explicit retry of a failed message.
   await w.trx.updateTable('messages').set({ status: 'queued', failure_reason: null, updated_at: nowIso() }).where('id', '=', row.id).execute();
-  await requeueDelivery(w.trx, row.id, conv.channel_id);
+  await requeueDelivery(w.trx, row.id, row.channel_id);
   const message = await emitMessage(w, row.id, conv.channel_id);
   w.outbound.push({ message, conversation: conversationOf(conv) });
   return message;
@@ -351,7 +373,9 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
     return { duplicate: true, message: messageOf(dup), contactId: conv.contact_id, conversationId: conv.id };
   }
   const now = nowIso();
-  const contactId = await ensureContact(w, input.identity, input.profile, now);
+  // Issue 4: identities normalised; verified keys auto-merge, claimed ones become suggestions (identity/service.ts).
+  const contactId = await resolveInboundContact(w, { channelType: input.identity.channelType, value: input.identity.value, profile: input.profile, text: input.text }, now);
+  await updateContactProfile(w, contactId, input.profile, { emit: false });
 
   let conv = input.thread?.conversationId
     ? await w.trx
@@ -363,6 +387,15 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
         .where('status', 'in', ['open', 'pending'])
         .executeTakeFirst()
     : undefined;
+  // Continuity (issue 4): the contact's open thread on ANY channel (or one resolved within the reopen window).
+  if (!conv) conv = await continuingConversation(w, contactId, input.channelId, !!input.thread?.newThread);
+  if (conv && conv.status === 'resolved') {
+    await w.trx.updateTable('conversations').set({ status: 'open', updated_at: now }).where('id', '=', conv.id).execute();
+    await recordStatus(w.trx, conv, 'open', now);
+    await w.slaHook?.(w, conv.id, { type: 'status', from: 'resolved', to: 'open' });
+    w.routingWork.route.add(conv.id);
+    conv = (await loadConversationRow(w.trx, conv.id))!;
+  }
   if (!conv && !input.thread?.newThread) {
     conv = await w.trx
       .selectFrom('conversations')
@@ -424,21 +457,8 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
   await w.slaHook?.(w, conv.id, { type: 'inbound', fromStatus: conv.status });
   await emitContact(w, contactId);
   await emitConversation(w, conv.id);
-  const message = await emitMessage(w, id, input.channelId);
+  const message = await emitMessage(w, id, conv.channel_id);
   return { duplicate: false, message, contactId, conversationId: conv.id };
-}
-
-async function ensureContact(w: ChangeWriter, identity: InboundInput['identity'], profile: InboundInput['profile'], now: string): Promise<string> {
-  const existing = await contactIdByIdentity(w.trx, identity.channelType, identity.value);
-  if (existing) {
-    await updateContactProfile(w, existing, profile, { emit: false });
-    return existing;
-  }
-  const id = uuidv7();
-  const name = profile.name?.trim() || `Visitor ${id.slice(-4).toUpperCase()}`;
-  await w.trx.insertInto('contacts').values({ id, name, email: profile.email?.trim() || null, is_demo: 0, created_at: now, updated_at: now }).execute();
-  await w.trx.insertInto('contact_identities').values({ channel_type: identity.channelType, value: identity.value, contact_id: id, created_at: now }).execute();
-  return id;
 }
 
 /** Updates name/email when the channel tells us something new. */
@@ -559,7 +579,11 @@ export class Commands {
   slaHook: SlaHook | null = null;
 
   /** The router (src-server/routing/router.ts; createServer sets it): routes, escalates and drains queues after commit. */
-  router: { afterCommit(work: ChangeWriter['routingWork']): Promise<void> } | null = null;
+  router: {
+    afterCommit(work: ChangeWriter['routingWork']): Promise<void>;
+    /** Routes inside the caller's transaction (a transfer to a team: src-server/routing/collab.ts). */
+    routeIn?(w: ChangeWriter, conversationId: string, opts: { kind?: 'reassigned' | 'overflow' | 'transferred'; why?: string; notify?: string[]; by?: { agentId: string; noteId: string | null } }): Promise<{ agentId: string | null }>;
+  } | null = null;
 
   /** One transaction; after commit: scope refresh, pokes, outbound hand-off, routing. */
   async run<T>(fn: (w: ChangeWriter) => Promise<T>): Promise<T> {

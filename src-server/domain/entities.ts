@@ -20,10 +20,37 @@ export function contactOf(row: Selectable<ContactsTable>, identities: { channel_
     id: row.id,
     name: row.name,
     email: row.email,
-    identities: identities.map((i) => ({ channelType: i.channel_type as ChannelType, value: i.value })),
+    // `phone` identities (E.164, the cross-channel key) are listed apart: they are not a channel type.
+    identities: identities.filter((i) => i.channel_type !== 'phone').map((i) => ({ channelType: i.channel_type as ChannelType, value: i.value })),
+    ...(identities.some((i) => i.channel_type === 'phone') ? { phones: identities.filter((i) => i.channel_type === 'phone').map((i) => i.value) } : {}),
     createdAt: row.created_at,
     ...(row.is_demo ? { isDemo: true } : {}),
+    ...profileOf(row),
   };
+}
+
+function parseJsonOr<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The customer profile columns (0011_identity), omitted while empty so older payloads stay as they were. */
+function profileOf(row: Selectable<ContactsTable>): Partial<Contact> {
+  const out: Partial<Contact> = {};
+  if (row.tier) out.tier = row.tier;
+  if (row.language) out.language = row.language;
+  if (row.time_zone) out.timeZone = row.time_zone;
+  if (row.notes) out.notes = row.notes;
+  if (row.merged_into) out.mergedInto = row.merged_into;
+  const attributes = parseJsonOr<Record<string, string | number | boolean>>(row.attributes, {});
+  if (Object.keys(attributes).length) out.attributes = attributes;
+  const tags = parseJsonOr<string[]>(row.tags, []);
+  if (tags.length) out.tags = tags;
+  return out;
 }
 
 export function conversationOf(row: Selectable<ConversationsTable>): Conversation {
@@ -69,6 +96,7 @@ export function messageOf(row: Selectable<MessagesTable>): Message {
     failureReason: row.failure_reason,
     ...(row.attachments ? { attachments: JSON.parse(row.attachments) as MessageAttachment[] } : {}),
     ...(row.has_original ? { hasOriginal: true } : {}),
+    ...(row.mentions ? { mentions: JSON.parse(row.mentions) as string[] } : {}),
   };
 }
 

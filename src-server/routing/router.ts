@@ -46,6 +46,8 @@ export interface RouterOptions {
 
 type ConvRow = Selectable<ConversationsTable>;
 type Outcome = { agentId: string | null; event: RoutingEvent | null };
+/** How a conversation is routed: kind/why/notify of the event; `by` = the agent whose transfer caused it (with its note). */
+type RouteOpts = { exclude?: string[]; kind?: 'reassigned' | 'overflow' | 'transferred'; why?: string; notify?: string[]; quiet?: boolean; by?: { agentId: string; noteId: string | null } };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const PRIORITY_ORDER = sql<number>`case priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
@@ -96,13 +98,14 @@ export class Router {
    * Routes an open, unassigned conversation: the rules pick the team (once; afterwards the conversation stays in that
    * team's queue), the team's strategy picks the agent. Returns the agent, or null when it waits in the queue.
    */
-  async route(conversationId: string, opts: { exclude?: string[]; kind?: 'reassigned' | 'overflow'; why?: string; notify?: string[]; quiet?: boolean } = {}): Promise<Outcome> {
+  async route(conversationId: string, opts: RouteOpts = {}): Promise<Outcome> {
     return this.commands.run(async (w) => {
       return this.routeIn(w, conversationId, opts);
     });
   }
 
-  private async routeIn(w: ChangeWriter, conversationId: string, opts: { exclude?: string[]; kind?: 'reassigned' | 'overflow'; why?: string; notify?: string[]; quiet?: boolean }): Promise<Outcome> {
+  /** Routes inside the caller's transaction (also a transfer to a team, src-server/routing/collab.ts). */
+  async routeIn(w: ChangeWriter, conversationId: string, opts: RouteOpts): Promise<Outcome> {
     const q = w.trx;
     const row = await q.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
     if (!row || row.status !== 'open' || row.assignee_id) return { agentId: null, event: null };
@@ -158,7 +161,7 @@ export class Router {
         let event: RoutingEvent | null = null;
         if (!opts.quiet) {
           const why = `${opts.why ? opts.why + '; ' : ''}${pick.why}: waiting in ${team.name}'s queue`;
-          event = await this.record(w, row, { kind: opts.kind ?? 'queued', rule, teamId: team.id, teamName: team.name, strategy: team.strategy, agentId: null, why, rulesSkipped, agentsSkipped: [...agentsSkipped, ...pick.skipped], notify: opts.notify ?? [] });
+          event = await this.record(w, row, { kind: opts.kind ?? 'queued', rule, teamId: team.id, teamName: team.name, strategy: team.strategy, agentId: null, why, rulesSkipped, agentsSkipped: [...agentsSkipped, ...pick.skipped], notify: opts.notify ?? [], by: opts.by });
         }
         await this.emitConversation(w, row.id);
         return { agentId: null, event };
@@ -178,6 +181,7 @@ export class Router {
           rulesSkipped,
           agentsSkipped: [...agentsSkipped, ...pick.skipped.filter((s) => s.reason !== 'not_chosen'), ...pick.skipped.filter((s) => s.reason === 'not_chosen')],
           notify,
+          by: opts.by,
         });
         await this.emitConversation(w, row.id);
         return { agentId: pick.agentId, event };
@@ -301,7 +305,7 @@ export class Router {
   private async record(
     w: ChangeWriter,
     row: ConvRow,
-    e: { kind: RoutingEvent['kind']; rule: RoutingRule | null; teamId: string | null; teamName?: string; strategy?: string; agentId: string | null; why: string; rulesSkipped: RoutingEvent['rulesSkipped']; agentsSkipped: RoutingEvent['agentsSkipped']; notify?: string[] },
+    e: { kind: RoutingEvent['kind']; rule: RoutingRule | null; teamId: string | null; teamName?: string; strategy?: string; agentId: string | null; why: string; rulesSkipped: RoutingEvent['rulesSkipped']; agentsSkipped: RoutingEvent['agentsSkipped']; notify?: string[]; by?: { agentId: string; noteId: string | null } },
   ): Promise<RoutingEvent> {
     const prev = await w.trx.selectFrom('routing_events').select(({ fn }) => fn.max('seq').as('seq')).where('conversation_id', '=', row.id).executeTakeFirst();
     const event: RoutingEvent = {
@@ -321,6 +325,7 @@ export class Router {
       rulesSkipped: e.rulesSkipped,
       agentsSkipped: e.agentsSkipped,
       notify: e.notify ?? [],
+      ...(e.by ? { byAgentId: e.by.agentId, noteId: e.by.noteId } : {}),
     };
     await w.trx.insertInto('routing_events').values({ id: event.id, conversation_id: row.id, channel_id: row.channel_id, kind: event.kind, seq: event.seq, at: event.at, data: JSON.stringify(event) }).execute();
     await w.put('routingEvent', event.id, [row.channel_id], event);

@@ -2,38 +2,19 @@
 // Validated with zod at the edge (api/routing-routes.ts); references (team ids, agent ids, calendars) checked here.
 import { z } from 'zod';
 import type { Selectable } from 'kysely';
-import { ChannelType } from '../../src-shared/domain';
+import type { ChannelType } from '../../src-shared/domain';
 import { nowIso, uuidv7 } from '../../src-shared/ids';
-import { EscalationRuleInput, RoutingRuleInput, Strategy, type EscalationRule, type RoutingRule } from '../../src-shared/routing';
+import { EscalationRuleInput, RoutingRuleInput, type EscalationRule, type RoutingRule } from '../../src-shared/routing';
+import { Capacity, TeamInput } from '../../src-shared/admin';
 import type { Q } from '../domain/entities';
 import { invalid, notFound } from '../domain/errors';
 import type { TeamsTable } from '../store/schema';
 
-/** Capacity per channel type; "*" is the default for types not named. */
-export const Capacity = z.partialRecord(z.union([ChannelType, z.literal('*')]), z.number().int().min(0).max(1000));
-export type Capacity = z.infer<typeof Capacity>;
+// Capacity and TeamInput live in src-shared/admin.ts: the app's Settings area validates with the same schemas.
+export { Capacity, TeamInput };
 /** Used when neither the agent nor the team names a capacity for a channel type. */
 export const DEFAULT_CAPACITY = 3;
 
-export const TeamInput = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    strategy: Strategy.default('least_loaded'),
-    memberIds: z.array(z.string().min(1).max(64)).max(1000).default([]),
-    defaultCapacity: Capacity.default({}),
-    overflow: z
-      .object({ teamId: z.string().min(1).max(64), afterSeconds: z.number().positive().max(86_400).nullable().default(null), queueLength: z.number().int().min(0).max(100_000).nullable().default(null) })
-      .strict()
-      .refine((o) => o.afterSeconds !== null || o.queueLength !== null, 'overflow needs afterSeconds or queueLength')
-      .nullable()
-      .default(null),
-    /** Reassign when the assignee has not replied within this many seconds of assignment (null: never). */
-    replyTimeoutSeconds: z.number().positive().max(7 * 86_400).nullable().default(null),
-    /** sticky: the agent who last helped the customer within this many minutes. */
-    stickyWindowMinutes: z.number().positive().max(525_600).nullable().default(null),
-  })
-  .strict();
-export type TeamInput = z.infer<typeof TeamInput>;
 export interface Team extends TeamInput {
   id: string;
   createdAt: string;

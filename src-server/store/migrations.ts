@@ -8,6 +8,9 @@ import { perfMigration } from './migration-0004-perf';
 import { slaMigration } from './migration-0003-sla';
 import { routingMigration } from './migration-0006-routing';
 import { channelMediaMigration } from './migration-0007-channel-media';
+import { identityMigration } from './migration-0011-identity';
+import { collabMigration } from './migration-0009-collab';
+import { outboundMediaMigration } from './migration-0008-outbound-media';
 
 const ts = 'text';
 
@@ -198,6 +201,9 @@ export const migrations: Record<string, Migration> = {
   '0003_sla': slaMigration,
   '0006_routing': routingMigration,
   '0007_channel_media': channelMediaMigration,
+  '0011_identity': identityMigration,
+  '0009_collab': collabMigration,
+  '0008_outbound_media': outboundMediaMigration,
 };
 
 class InCodeProvider implements MigrationProvider {

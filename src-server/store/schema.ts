@@ -44,12 +44,54 @@ export interface ContactsTable {
   is_demo: number;
   created_at: string;
   updated_at: string;
+  // 0011_identity: the customer profile (JSON for attributes/tags), and the survivor when merged into another.
+  tier?: string | null;
+  language?: string | null;
+  time_zone?: string | null;
+  attributes?: string | null;
+  tags?: string | null;
+  notes?: string | null;
+  merged_into?: string | null;
 }
 
 export interface ContactIdentitiesTable {
   channel_type: string;
   value: string;
   contact_id: string;
+  created_at: string;
+  /** 0011_identity: 1 = proven by the channel, 0 = claimed. */
+  verified: Generated<number>;
+  source?: string | null;
+}
+
+export interface ContactMergesTable {
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  moved: string;
+  reason: string;
+  actor_id: string | null;
+  created_at: string;
+  undone_at: string | null;
+}
+
+export interface MergeSuggestionsTable {
+  id: string;
+  contact_id: string;
+  other_id: string;
+  reason: string;
+  state: string;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface ContactAuditTable {
+  id: string;
+  contact_id: string;
+  kind: string;
+  actor_id: string | null;
+  data: string;
   created_at: string;
 }
 
@@ -103,6 +145,8 @@ export interface MessagesTable {
   attachments?: string | null;
   /** 0007_channel_media: 1 when an original (sanitised e-mail HTML / full text) can be shown on demand. */
   has_original?: number | null;
+  /** 0009_collab: JSON array of the agent ids @mentioned in a private note; null without any. */
+  mentions?: string | null;
 }
 
 /** 0007_channel_media: inbound media, downloaded after the acknowledgement by channels/media.ts. */
@@ -124,6 +168,19 @@ export interface AttachmentsTable {
   lease_until: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** 0008_outbound_media: a file an agent uploaded for a reply (becomes an attachment row when sent). */
+export interface UploadsTable {
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  agent_id: string;
+  file_name: string;
+  mime_type: string;
+  size: number;
+  message_id: string | null;
+  created_at: string;
 }
 
 /** 0007_channel_media: WhatsApp message templates synced from the Graph API. */
@@ -332,6 +389,9 @@ export interface DB {
   channel_members: ChannelMembersTable;
   contacts: ContactsTable;
   contact_identities: ContactIdentitiesTable;
+  contact_merges: ContactMergesTable;
+  merge_suggestions: MergeSuggestionsTable;
+  contact_audit: ContactAuditTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   drafts: DraftsTable;
@@ -345,4 +405,5 @@ export interface DB {
   delivery_jobs: DeliveryJobsTable;
   attachments: AttachmentsTable;
   whatsapp_templates: WhatsappTemplatesTable;
+  uploads: UploadsTable;
 }

@@ -12,6 +12,7 @@ import type { ChangeWriter } from '../domain/change-log';
 import { DomainError, invalid } from '../domain/errors';
 import { markRead, retryMessage, saveDraft, sendMessage, updateConversation, type Commands } from '../domain/commands';
 import type { Actor } from '../domain/visibility';
+import { claim, transfer } from '../routing/collab';
 
 type PushResult = Extract<ServerMessage, { type: 'pushResult' }>;
 
@@ -52,13 +53,23 @@ export async function rejectionsSince(q: Db, clientId: string, agentId: string, 
   return rows.map((r) => ({ seq: Number(r.seq), id: r.mutation_id, status: 'rejected' as const, error: { code: RejectCode.parse(r.code), message: r.message } }));
 }
 
-async function applyMutation(w: ChangeWriter, actor: Actor, m: Mutation): Promise<void> {
+async function applyMutation(w: ChangeWriter, actor: Actor, m: Mutation, commands: Commands): Promise<void> {
   const parsed = mutationArgs[m.name].safeParse(m.args);
   if (!parsed.success) throw invalid(`${m.name}: ${parsed.error.issues[0]?.path.join('.') || 'args'} ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   switch (m.name) {
+    case 'claim': {
+      const a = parsed.data as (typeof mutationArgs)['claim']['_output'];
+      await claim(w, actor, a.conversationId);
+      return;
+    }
+    case 'transfer': {
+      const a = parsed.data as (typeof mutationArgs)['transfer']['_output'];
+      await transfer(w, actor, a, commands.router);
+      return;
+    }
     case 'sendMessage': {
       const a = parsed.data as (typeof mutationArgs)['sendMessage']['_output'];
-      await sendMessage(w, actor, { messageId: a.messageId, conversationId: a.conversationId, text: a.text, private: a.private });
+      await sendMessage(w, actor, { messageId: a.messageId, conversationId: a.conversationId, text: a.text, private: a.private, ...(a.attachmentIds ? { attachmentIds: a.attachmentIds } : {}), ...(a.mentions ? { mentions: a.mentions } : {}), ...(a.channelId ? { channelId: a.channelId } : {}) });
       return;
     }
     case 'setStatus': {
@@ -69,6 +80,11 @@ async function applyMutation(w: ChangeWriter, actor: Actor, m: Mutation): Promis
     case 'assign': {
       const a = parsed.data as (typeof mutationArgs)['assign']['_output'];
       await updateConversation(w, actor, a.conversationId, { assigneeId: a.assigneeId });
+      return;
+    }
+    case 'setPriority': {
+      const a = parsed.data as (typeof mutationArgs)['setPriority']['_output'];
+      await updateConversation(w, actor, a.conversationId, { priority: a.priority });
       return;
     }
     case 'saveDraft': {
@@ -100,7 +116,7 @@ export async function applyPush(commands: Commands, actor: Actor, clientId: stri
         last = current;
         if (m.seq <= current) return 'duplicate';
         if (m.seq > current + 1) return 'gap';
-        await applyMutation(w, actor, m);
+        await applyMutation(w, actor, m, commands);
         await setLastMutationSeq(w.trx, clientId, actor.id, m.seq);
         last = m.seq;
         return 'applied';

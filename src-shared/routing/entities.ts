@@ -14,7 +14,7 @@ export const Presence = z.object({
 });
 export type Presence = z.infer<typeof Presence>;
 
-export const routingEventKinds = ['assigned', 'queued', 'overflow', 'reassigned', 'escalated', 'unassigned'] as const;
+export const routingEventKinds = ['assigned', 'queued', 'overflow', 'reassigned', 'escalated', 'unassigned', 'claimed', 'transferred'] as const;
 export const RoutingEvent = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -37,5 +37,8 @@ export const RoutingEvent = z.object({
   agentsSkipped: z.array(z.object({ agentId: z.string(), reason: z.string() })),
   /** Agents told about it (reassign notifies the previous and the new assignee; escalation the supervisors). */
   notify: z.array(z.string()),
+  /** claimed / transferred: the agent who acted; transferred: the handover note (a private note message). */
+  byAgentId: z.string().nullable().optional(),
+  noteId: z.string().nullable().optional(),
 });
 export type RoutingEvent = z.infer<typeof RoutingEvent>;

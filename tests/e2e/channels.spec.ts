@@ -65,8 +65,10 @@ test('admin channel settings: create and edit a channel; secrets are write-only'
     await page.getByRole('textbox', { name: 'Password' }).fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await page.getByRole('button', { name: 'Channels' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Channel settings' });
+    // Channels is the first section of Settings (src-renderer/settings).
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await expect(dialog.getByRole('tab', { name: 'Channels' })).toHaveAttribute('aria-selected', 'true');
     await dialog.getByRole('button', { name: 'Add a channel' }).click();
     await dialog.getByRole('combobox', { name: 'Channel type' }).selectOption('telegram');
     await dialog.getByRole('textbox', { name: 'Name' }).fill('Telegram support bot');
@@ -199,6 +201,61 @@ test('WhatsApp media, templates outside the window, and the original HTML in a s
     await page.waitForTimeout(300);
     expect(await page.title()).toBe(title);
     expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  } finally {
+    await host.stop();
+    await server.stop();
+    await graph.close();
+  }
+});
+
+// Outbound media (docs/channels.md §Sending files): the agent attaches a PDF in the composer (name and size
+// shown, removable), sends it on WhatsApp; WhatsApp receives one media upload and one document message, and
+// the sent file shows in the conversation as a download link.
+test('WhatsApp: attach a PDF in the composer and send it', async ({ browser }) => {
+  const graph = await startFakeGraph({ accessToken: SECRETS.accessToken, phoneNumberId: PHONE_ID });
+  const server = await startServer(await freePort(), tempDir('server'), { THREADLINE_ADMIN_EMAIL: admin.email, THREADLINE_ADMIN_PASSWORD: admin.password });
+  const host = await startHost(await freePort(), tempDir('desktop'), server.url);
+  try {
+    const { token } = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, admin);
+    const channel = await api<{ id: string }>(server.url, 'POST', '/api/v1/channels', token, { type: 'whatsapp', name: 'WhatsApp Jakarta', config: { phoneNumberId: PHONE_ID, ...SECRETS, apiBaseUrl: graph.baseUrl } });
+    const raw = JSON.stringify(waText(PHONE_ID, '6281234567000', 'Dewi', 'wamid.e2e.pdf.1', 'Minta fakturnya ya'));
+    const res = await fetch(`${server.url}/webhooks/whatsapp/${channel.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignatureOf(SECRETS.appSecret, raw) }, body: raw });
+    expect(res.status).toBe(200);
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(host.url);
+    await page.getByRole('textbox', { name: 'Server URL' }).fill(server.url);
+    await page.getByRole('textbox', { name: 'Email' }).fill(admin.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('tab', { name: 'All' }).click();
+    await page.getByRole('listbox', { name: 'Conversations' }).getByRole('option').filter({ hasText: 'Minta fakturnya ya' }).click();
+
+    const pdf = Buffer.from(`%PDF-1.4\n${'x'.repeat(3000)}\n%%EOF\n`);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach file' }).click();
+    await (await chooser).setFiles({ name: 'Faktur Mei.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await expect(page.getByText(/Attached: Faktur Mei\.pdf \(2\.9 kB\)/)).toBeVisible();
+    // Remove, then attach again: the remove button is named after the file.
+    await page.getByRole('button', { name: 'Remove Faktur Mei.pdf' }).click();
+    await expect(page.getByText(/Attached: Faktur Mei\.pdf/)).toHaveCount(0);
+    const again = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach file' }).click();
+    await (await again).setFiles({ name: 'Faktur Mei.pdf', mimeType: 'application/pdf', buffer: pdf });
+
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Ini fakturnya, Bu.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const article = page.getByRole('log', { name: 'Messages' }).getByRole('article').filter({ hasText: 'Ini fakturnya, Bu.' });
+    await expect(article).toContainText('Sent', { timeout: 10_000 });
+    await expect(article.getByRole('link', { name: /Download Faktur Mei\.pdf/ })).toBeVisible();
+    await expect(page.getByText(/Attached: Faktur Mei\.pdf/)).toHaveCount(0);
+
+    expect(graph.uploads).toHaveLength(1);
+    expect(graph.uploads[0]).toMatchObject({ type: 'application/pdf', fileName: 'Faktur Mei.pdf' });
+    expect(graph.uploads[0]!.bytes.equals(pdf)).toBe(true);
+    const sends = graph.requests.filter((r) => r.body.type === 'document');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.body.document).toEqual({ id: graph.uploads[0]!.id, caption: 'Ini fakturnya, Bu.', filename: 'Faktur Mei.pdf' });
   } finally {
     await host.stop();
     await server.stop();

@@ -257,6 +257,8 @@ describe('WhatsApp templates', () => {
       .where('contact_identities.value', '=', '6281399999999')
       .executeTakeFirstOrThrow()).id;
     await t.server.store.db.updateTable('conversations').set({ last_inbound_at: new Date(Date.now() - 30 * 3600_000).toISOString() }).where('id', '=', conv).execute();
+    // The window counts from the customer's last WhatsApp message (docs/identity.md): backdate it too.
+    await t.server.store.db.updateTable('messages').set({ created_at: new Date(Date.now() - 30 * 3600_000).toISOString() }).where('conversation_id', '=', conv).where('direction', '=', 'inbound').execute();
     expect((await api(t.url, 'POST', `/api/v1/conversations/${conv}/messages`, t.adminToken, { text: 'free text' })).status).toBe(400);
     const before = await countRows(t, 'messages');
     // Wrong variables / unknown template: 400, nothing stored.

@@ -100,4 +100,50 @@ describe('delivery across a crash', () => {
     const items = (await api(s.url, 'GET', `/api/v1/conversations/${conv}/messages`, token)).body.items as { id: string; status: string; failureReason: string | null }[];
     expect(items.find((x) => x.id === messageId)).toMatchObject({ status: 'delivered', failureReason: null });
   }, 60_000);
+
+  it('a media reply in flight when the server is killed is not sent again either; Retry uploads and sends once', async () => {
+    const g = await startFakeGraph({ accessToken: SECRETS.accessToken, phoneNumberId: PHONE_ID });
+    const d = tempDir('threadline-restart-media-');
+    try {
+      let s = await startProcess(d);
+      const login = async (url: string) => (await api(url, 'POST', '/api/v1/auth/login', undefined, ADMIN)).body.token as string;
+      let token = await login(s.url);
+      const channelId = (await api(s.url, 'POST', '/api/v1/channels', token, { type: 'whatsapp', name: 'WA', config: { phoneNumberId: PHONE_ID, ...SECRETS, apiBaseUrl: g.baseUrl } })).body.id as string;
+      expect((await post(s.url, channelId, waText(PHONE_ID, '6281300000009', 'Budi', 'wamid.in-media-1', 'Faktur?'))).status).toBe(200);
+      const conv = (await api(s.url, 'GET', '/api/v1/conversations', token)).body.items[0].id as string;
+      const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+      const up = await fetch(`${s.url}/api/v1/conversations/${conv}/attachments?name=f.pdf`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' }, body: pdf });
+      expect(up.status).toBe(201);
+      const fileId = ((await up.json()) as { id: string }).id;
+
+      g.script.push('hold'); // the media upload succeeds, the media message is held… and the server dies
+      const reply = await api(s.url, 'POST', `/api/v1/conversations/${conv}/messages`, token, { text: 'Terlampir', attachmentIds: [fileId] });
+      expect(reply.status).toBe(201);
+      const messageId = reply.body.id as string;
+      await until('vendor received the media message', async () => g.requests.length === 1);
+      expect(g.uploads).toHaveLength(1);
+      s.proc.kill('SIGKILL');
+      await new Promise((r) => s.proc.once('exit', r));
+      g.release();
+
+      s = await startProcess(d);
+      token = await login(s.url);
+      const messages = async () => (await api(s.url, 'GET', `/api/v1/conversations/${conv}/messages`, token)).body.items as { id: string; status: string; failureReason: string | null }[];
+      const failed = await until('in doubt', async () => (await messages()).find((x) => x.id === messageId && x.status === 'failed'));
+      expect(failed.failureReason).toMatch(/may or may not have reached the customer/);
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(g.requests).toHaveLength(1);
+      expect(g.uploads).toHaveLength(1);
+
+      // The agent's explicit Retry: the file (kept on disk) is uploaded again and sent once.
+      expect((await api(s.url, 'POST', `/api/v1/messages/${messageId}/retry`, token)).status).toBeLessThan(300);
+      await until('sent after retry', async () => (await messages()).find((x) => x.id === messageId && x.status === 'sent'));
+      expect(g.uploads).toHaveLength(2);
+      expect(g.requests).toHaveLength(2);
+      expect(g.requests[1]!.body).toMatchObject({ type: 'document', document: { id: g.uploads[1]!.id, caption: 'Terlampir', filename: 'f.pdf' } });
+    } finally {
+      await g.close();
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -257,6 +257,8 @@ describe('WhatsApp outbound', () => {
     await until('first reply sent', async () => (await msg(id)).status === 'sent');
     const dayAgo = new Date(Date.now() - 25 * 3600_000).toISOString();
     await t.server.store.db.updateTable('conversations').set({ last_inbound_at: dayAgo }).where('id', '=', conv).execute();
+    // The window counts from the customer's last WhatsApp MESSAGE (a thread may also hold e-mail: docs/identity.md).
+    await t.server.store.db.updateTable('messages').set({ created_at: dayAgo }).where('conversation_id', '=', conv).where('direction', '=', 'inbound').execute();
     const before = graph.requests.length;
     const res = await api(t.url, 'POST', `/api/v1/conversations/${conv}/messages`, t.adminToken, { text: 'Still there?' });
     expect(res.status).toBe(400);

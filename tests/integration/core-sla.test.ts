@@ -141,6 +141,8 @@ describe('desktop SLA watcher', () => {
     clock.set(Date.parse('2026-05-04T10:06:00Z'));
     await settle();
     expect(notes).toEqual([]);
+    // Do not disturb survives restarts (session meta): switched off before closing, so the breach below is told.
+    await core.handlers['session.setDoNotDisturb']({ on: false });
     await core.close();
 
     // App closed: the breach fires on the server.

@@ -165,7 +165,7 @@ describe('reset and restart', () => {
     await cache.call('mutate', { name: 'sendMessage', args: { conversationId: 'cv-1', text: 'queued one' }, me });
     await cache.call('mutate', { name: 'saveDraft', args: { conversationId: 'cv-1', text: 'next thought' }, me });
     await cache.call('reset', { scopeKey: 'scope-2' });
-    expect(await cache.call('counts', {})).toEqual({ agents: 0, channels: 0, contacts: 0, conversations: 0, messages: 1, read_marks: 0, sla_events: 0, drafts: 1, outbox: 3 });
+    expect(await cache.call('counts', {})).toEqual({ agents: 0, channels: 0, contacts: 0, conversations: 0, messages: 1, read_marks: 0, sla_events: 0, routing_events: 0, presence: 0, drafts: 1, outbox: 3 });
     const meta = await cache.call('loadSession', {});
     expect(meta).toMatchObject({ cursor: 0, scopeKey: 'scope-2' });
     // Pulled again from 0: the queued message is still there and still pending.

@@ -77,7 +77,10 @@ describe('invalidationsFor', () => {
   it('contact, channel and agent changes can touch any conversation', () => {
     expect(invalidationsFor({ entities: ['contact'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll]);
     expect(invalidationsFor({ entities: ['channel'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.channels]);
-    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents]);
+    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents, queryKeys.presence]);
+    // Presence (routing): the inbox header, assignee dots in rows and the open conversation's header.
+    expect(invalidationsFor({ entities: ['presence'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.presence]);
+    expect(invalidationsFor({ entities: ['routingEvent'], conversationIds: ['c1'] })).toEqual([queryKeys.conversation('c1')]);
   });
 
   it('nothing changed, nothing refreshed', () => {

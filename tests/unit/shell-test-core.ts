@@ -1,8 +1,10 @@
 // A small in-memory implementation of the core's interface (CoreLike) for the shell's unit tests:
 // a real handler table over a few conversations, with unread state and an event emitter. The real
 // core (src-main/core) is tested on its own; here the shell's wiring is what is under test.
+import { identityIpcContract } from '../../src-shared/identity/ipc';
 import type { Conversation } from '../../src-shared/domain';
 import type { IpcEvent, IpcHandlers, InboxRow, SessionState } from '../../src-shared/ipc';
+import { adminIpcContract } from '../../src-shared/admin';
 import type { CoreLike } from '../../src-main/shell/ports';
 
 const T = '2025-01-01T00:00:00.000Z';
@@ -49,6 +51,7 @@ export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): 
     },
     'conversation.setStatus': async (a) => (record('conversation.setStatus', a), (find(a.conversationId).status = a.status), null),
     'conversation.assign': async (a) => (record('conversation.assign', a), (find(a.conversationId).assigneeId = a.assigneeId), null),
+    'conversation.setPriority': async (a) => (record('conversation.setPriority', a), find(a.conversationId), null),
     'conversation.markRead': async (a) => (record('conversation.markRead', a), find(a.conversationId), unread.delete(a.conversationId), null),
     'message.send': async (a) => {
       record('message.send', a);
@@ -65,9 +68,34 @@ export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): 
     'channels.list': async (a) => (record('channels.list', a), []),
     'channels.save': async (a) => (record('channels.save', a), { id: a.id ?? 'ch-1', type: a.type, name: a.name, config: {} }),
     'agents.list': async (a) => (record('agents.list', a), []),
+    // Handoff (src-shared/collab.ts).
+    'conversation.claim': async (a) => (record('conversation.claim', a), (find(a.conversationId).assigneeId = 'me'), null),
+    'conversation.transfer': async (a) => (record('conversation.transfer', a), (find(a.conversationId).assigneeId = a.toAgentId ?? null), null),
+    'presence.list': async (a) => (record('presence.list', a), []),
+    'teams.directory': async (a) => (record('teams.directory', a), []),
     'templates.list': async (a) => (record('templates.list', a), []),
     'templates.send': async (a) => (record('templates.send', a), null),
     'message.original': async (a) => (record('message.original', a), { html: null, text: '' }),
+    // Settings area: not needed by the shell tests.
+    ...(Object.fromEntries(
+      Object.keys(adminIpcContract).map((m) => [
+        m,
+        async (a: unknown) => {
+          record(m, a);
+          throw Object.assign(new Error('not needed by the shell tests'), { code: 'not_implemented' });
+        },
+      ]),
+    ) as unknown as Pick<IpcHandlers, keyof typeof adminIpcContract>),
+    // Identity (issue 4): not needed by the shell tests.
+    ...(Object.fromEntries(
+      Object.keys(identityIpcContract).map((m) => [
+        m,
+        async (a: unknown) => {
+          record(m, a);
+          throw Object.assign(new Error('not needed by the shell tests'), { code: 'not_implemented' });
+        },
+      ]),
+    ) as unknown as Pick<IpcHandlers, keyof typeof identityIpcContract>),
   };
 
   const core: TestCore = {

@@ -1,5 +1,6 @@
 // Every cache operation, synchronous, run inside the cache worker thread. Each exported op that writes
 // does so in ONE SQLite transaction, so an optimistic change and its outbox row land together or not at all.
+import { ftsQueryOf } from './fts-query';
 import type Database from 'better-sqlite3';
 import type { Agent, Channel, Conversation, Draft, Message, ReadMark } from '../../../src-shared/domain';
 import { mutationArgs, type Change, type MutationName, type MutationResult, type RejectCode } from '../../../src-shared/sync';
@@ -9,6 +10,8 @@ import { SERVER_DERIVED_TABLES } from './schema';
 import { channelOrPlaceholder, contactOrPlaceholder, maxIso, parse } from './rows';
 import { applySlaEventChange, slaEventsOf, slaOps, withLocalReply, writeSlaColumns } from './sla-ops';
 import { whatsappReplyRule } from '../../../src-shared/reply-window';
+import type { RoutingEvent } from '../../../src-shared/routing';
+import { applyPresenceChange, applyRoutingEventChange, presenceOf, routingEventsByIds, routingEventsOf, routingOps } from './routing-ops';
 
 type DB = Database.Database;
 
@@ -33,6 +36,12 @@ export interface SyncMeta {
   cursor: number;
   scopeKey: string | null;
   lastSyncedAt: string | null;
+}
+
+/** The signed-in agent's id (a claim shows as mine before the server confirms it). */
+function meIdOf(db: DB): string | null {
+  const agent = getMeta(db, 'agent');
+  return agent ? parse<Agent>(agent).id : null;
 }
 
 function getMeta(db: DB, key: string): string | null {
@@ -111,10 +120,11 @@ function appendOutbox(db: DB, name: MutationName, args: { conversationId: string
 }
 
 function pendingMessageIds(db: DB, conversationId?: string): Set<string> {
+  // A transfer's handover note is an optimistic message too (its id: noteId).
   const rows = (conversationId
-    ? db.prepare("SELECT args FROM outbox WHERE name = 'sendMessage' AND conversation_id = ?").all(conversationId)
-    : db.prepare("SELECT args FROM outbox WHERE name = 'sendMessage'").all()) as { args: string }[];
-  return new Set(rows.map((r) => parse<{ messageId: string }>(r.args).messageId));
+    ? db.prepare("SELECT args FROM outbox WHERE name IN ('sendMessage', 'transfer') AND conversation_id = ?").all(conversationId)
+    : db.prepare("SELECT args FROM outbox WHERE name IN ('sendMessage', 'transfer')").all()) as { args: string }[];
+  return new Set(rows.map((r) => parse<{ messageId?: string; noteId?: string }>(r.args)).map((a) => (a.messageId ?? a.noteId)!));
 }
 
 // ── rebase: what the agent sees = the server's row + the mutations still in the outbox ──────────
@@ -143,6 +153,9 @@ function rebaseConversation(db: DB, id: string, opts: { serverRowJustWritten?: b
     const a = m.args as Record<string, unknown>;
     if (m.name === 'setStatus') view.status = a.status as Conversation['status'];
     else if (m.name === 'assign') view.assigneeId = a.assigneeId as string | null;
+    else if (m.name === 'claim' && !view.assigneeId) view.assigneeId = meIdOf(db);
+    else if (m.name === 'transfer') view.assigneeId = (a.toAgentId as string | undefined) ?? null;
+    else if (m.name === 'setPriority') view.priority = a.priority as Conversation['priority'];
     else if (m.name === 'sendMessage' && !a.private && m.createdAt >= view.lastMessageAt) {
       view.lastMessageAt = m.createdAt;
       view.lastMessagePreview = String(a.text).slice(0, 200);
@@ -173,6 +186,8 @@ export interface Touched {
 export interface Fresh {
   conversations: { conversation: Conversation; contactName: string }[];
   messages: { message: Message; assigneeId: string | null; contactName: string }[];
+  /** Routing events new to this cache (claims, transfers, reassignments: their `notify` names whom to tell). */
+  routingEvents?: RoutingEvent[];
 }
 
 function conversationIdOf(change: Change, db: DB): string | null {
@@ -185,7 +200,7 @@ function conversationIdOf(change: Change, db: DB): string | null {
   return null;
 }
 
-function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string>, freshMsg: Set<string>): void {
+function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string>, freshMsg: Set<string>, freshRouting: Set<string>): void {
   const put = ch.op === 'put' && ch.data != null;
   const json = put ? JSON.stringify(ch.data) : '';
   switch (ch.entity) {
@@ -240,6 +255,12 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
       } else db.prepare('DELETE FROM drafts WHERE id = ?').run(ch.id);
       return;
     }
+    case 'routingEvent':
+      if (applyRoutingEventChange(db, ch)) freshRouting.add(ch.id);
+      return;
+    case 'presence':
+      applyPresenceChange(db, ch);
+      return;
     case 'slaEvent':
       applySlaEventChange(db, ch);
       return;
@@ -259,7 +280,7 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
   }
 }
 
-function collectFresh(db: DB, freshConv: Set<string>, freshMsg: Set<string>): Fresh {
+function collectFresh(db: DB, freshConv: Set<string>, freshMsg: Set<string>, freshRouting: Set<string> = new Set()): Fresh {
   const contactName = (conv: Conversation | undefined): string => {
     if (!conv) return 'Customer';
     const row = db.prepare('SELECT data FROM contacts WHERE id = ?').get(conv.contactId) as { data: string } | undefined;
@@ -269,7 +290,7 @@ function collectFresh(db: DB, freshConv: Set<string>, freshMsg: Set<string>): Fr
     const row = db.prepare('SELECT data FROM conversations WHERE id = ?').get(id) as { data: string } | undefined;
     return row ? parse<Conversation>(row.data) : undefined;
   };
-  const fresh: Fresh = { conversations: [], messages: [] };
+  const fresh: Fresh = { conversations: [], messages: [], routingEvents: routingEventsByIds(db, [...freshRouting]) };
   for (const id of freshConv) {
     const conv = conversation(id);
     if (conv) fresh.conversations.push({ conversation: conv, contactName: contactName(conv) });
@@ -302,9 +323,20 @@ function agentName(db: DB, id: string | null): string | null {
 function messageViews(db: DB, conversationId: string, channelType: Channel['type']): MessageView[] {
   const pending = pendingMessageIds(db, conversationId);
   const rows = db.prepare('SELECT data FROM messages WHERE conversation_id = ? ORDER BY created_at, rowid').all(conversationId) as { data: string }[];
+  // Issue 4: a thread may hold messages of several channels; each is marked with its own.
+  const types = new Map<string, Channel['type']>();
+  const typeOf = (channelId: string): Channel['type'] => {
+    let t = types.get(channelId);
+    if (t === undefined) {
+      const ch = db.prepare('SELECT data FROM channels WHERE id = ?').get(channelId) as { data: string } | undefined;
+      t = ch ? parse<Channel>(ch.data).type : channelType;
+      types.set(channelId, t);
+    }
+    return t;
+  };
   return rows.map((r) => {
     const m = parse<Message>(r.data);
-    return { ...m, pending: pending.has(m.id), channelType };
+    return { ...m, pending: pending.has(m.id), channelType: m.channelId ? typeOf(m.channelId) : channelType };
   });
 }
 
@@ -318,7 +350,7 @@ export const ops = {
     };
   },
 
-  loadSession(db: DB, _args: Record<string, never>): StoredSession & SyncMeta {
+  loadSession(db: DB, _args: Record<string, never>): StoredSession & SyncMeta & { doNotDisturb: boolean } {
     const agent = getMeta(db, 'agent');
     return {
       serverUrl: getMeta(db, 'serverUrl'),
@@ -328,7 +360,13 @@ export const ops = {
       cursor: Number(getMeta(db, 'cursor') ?? '0'),
       scopeKey: getMeta(db, 'scopeKey'),
       lastSyncedAt: getMeta(db, 'lastSyncedAt'),
+      doNotDisturb: getMeta(db, 'doNotDisturb') === '1',
     };
+  },
+
+  /** Do not disturb is the agent's choice on this device: kept across restarts and sign-ins. */
+  setDoNotDisturb(db: DB, args: { on: boolean }): void {
+    setMeta(db, 'doNotDisturb', args.on ? '1' : null);
   },
 
   /**
@@ -384,16 +422,17 @@ export const ops = {
       const conversationIds = new Set<string>();
       const freshConv = new Set<string>();
       const freshMsg = new Set<string>();
+      const freshRouting = new Set<string>();
       for (const ch of args.changes) {
         entities.add(ch.entity);
         const cid = conversationIdOf(ch, db);
         if (cid) conversationIds.add(cid);
-        applyOne(db, ch, args.meId, freshConv, freshMsg);
+        applyOne(db, ch, args.meId, freshConv, freshMsg, freshRouting);
       }
       setMeta(db, 'cursor', String(args.cursor));
       setMeta(db, 'lastSyncedAt', nowIso());
       // A bootstrap does not notify, so it skips reading every new row back (collectFresh: false).
-      const fresh = args.collectFresh === false ? { conversations: [], messages: [] } : collectFresh(db, freshConv, freshMsg);
+      const fresh = args.collectFresh === false ? { conversations: [], messages: [] } : collectFresh(db, freshConv, freshMsg, freshRouting);
       return { entities: [...entities], conversationIds: [...conversationIds], fresh };
     })();
   },
@@ -416,14 +455,14 @@ export const ops = {
           const a = mutationArgs.sendMessage.parse({ ...args.args, messageId: uuidv7() });
           entry = appendOutbox(db, 'sendMessage', a);
           const m: Message = {
-            id: a.messageId, conversationId: convId, channelId: conv.channelId, direction: a.private ? 'note' : 'outbound',
+            id: a.messageId, conversationId: convId, channelId: (!a.private && a.channelId) || conv.channelId, direction: a.private ? 'note' : 'outbound',
             text: a.text, status: 'queued', authorId: args.me.id, authorName: args.me.name, createdAt: entry.createdAt, failureReason: null,
           };
           db.prepare('INSERT INTO messages (id, conversation_id, created_at, text, data, from_server) VALUES (?, ?, ?, ?, ?, 0)').run(m.id, convId, m.createdAt, m.text, JSON.stringify(m));
           // The server deletes the agent's draft when the reply is stored; do the same locally now.
           db.prepare('DELETE FROM drafts WHERE agent_id = ? AND conversation_id = ?').run(args.me.id, convId);
-          const channel = db.prepare('SELECT data FROM channels WHERE id = ?').get(conv.channelId) as { data: string } | undefined;
-          message = { ...m, pending: true, channelType: channelOrPlaceholder(channel?.data, conv.channelId).type };
+          const channel = db.prepare('SELECT data FROM channels WHERE id = ?').get(m.channelId) as { data: string } | undefined;
+          message = { ...m, pending: true, channelType: channelOrPlaceholder(channel?.data, m.channelId).type };
           touched.entities.push('message', 'draft');
           break;
         }
@@ -437,6 +476,26 @@ export const ops = {
           break;
         case 'assign':
           entry = appendOutbox(db, 'assign', mutationArgs.assign.parse(args.args));
+          break;
+        case 'claim':
+          entry = appendOutbox(db, 'claim', mutationArgs.claim.parse(args.args));
+          break;
+        case 'transfer': {
+          // The handover note shows at once as a pending private note; the server's copy replaces it (same id).
+          const a = mutationArgs.transfer.parse({ ...args.args, noteId: uuidv7() });
+          entry = appendOutbox(db, 'transfer', a);
+          if (a.note) {
+            const m: Message = {
+              id: a.noteId, conversationId: convId, channelId: conv.channelId, direction: 'note', text: a.note, status: 'queued',
+              authorId: args.me.id, authorName: args.me.name, createdAt: entry.createdAt, failureReason: null,
+            };
+            db.prepare('INSERT INTO messages (id, conversation_id, created_at, text, data, from_server) VALUES (?, ?, ?, ?, ?, 0)').run(m.id, convId, m.createdAt, m.text, JSON.stringify(m));
+            touched.entities.push('message');
+          }
+          break;
+        }
+        case 'setPriority':
+          entry = appendOutbox(db, 'setPriority', mutationArgs.setPriority.parse(args.args));
           break;
         case 'markRead': {
           const mine = db.prepare('SELECT read_at FROM read_marks WHERE agent_id = ? AND conversation_id = ?').get(args.me.id, convId) as { read_at: string } | undefined;
@@ -542,6 +601,10 @@ export const ops = {
         rejected.push({ mutation: entry.name, conversationId: cid, code: r.error?.code ?? 'invalid', message: r.error?.message ?? 'Rejected by the server' });
         if (cid) conversationIds.add(cid);
         entities.add('conversation');
+        if (entry.name === 'transfer') {
+          db.prepare('DELETE FROM messages WHERE id = ? AND from_server = 0').run((entry.args as { noteId: string }).noteId);
+          entities.add('message');
+        }
         if (entry.name === 'sendMessage') {
           // The server never stored it: remove the optimistic message (a server copy, if any, stays).
           db.prepare('DELETE FROM messages WHERE id = ? AND from_server = 0').run((entry.args as { messageId: string }).messageId);
@@ -622,6 +685,8 @@ export const ops = {
       draft: draftRow ? { id: draftRow.id, agentId: draftRow.agent_id, conversationId: draftRow.conversation_id, text: draftRow.text, updatedAt: draftRow.updated_at } : null,
       assigneeName: agentName(db, conversation.assigneeId),
       slaEvents: slaEventsOf(db, conversation.id),
+      routingEvents: routingEventsOf(db, conversation.id),
+      assigneePresence: presenceOf(db, conversation.assigneeId),
       ...(channel.type === 'whatsapp' ? { replyRule: whatsappReplyRule(lastInboundOf(db, conversation), new Date()) } : {}),
     };
   },
@@ -667,14 +732,36 @@ export const ops = {
 
   /** Full-text search over message text, newest matches first (the UI comes in a later issue). */
   searchMessages(db: DB, args: { query: string; limit: number }): Message[] {
+    // Issue 4: the agent's text is sanitised into a safe MATCH expression (fts-query.ts); nothing left → no hits.
+    const match = ftsQueryOf(args.query);
+    if (match === null) return [];
     const rows = db.prepare(
       // Newest matches first: FTS5 walks its doclists in descending rowid order and stops at the limit, where
       // ORDER BY rank would score every match (hundreds of thousands for a common word over 2M messages).
       `SELECT m.data FROM messages m
        WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
        ORDER BY m.rowid DESC`,
-    ).all(args.query, args.limit) as { data: string }[];
+    ).all(match, args.limit) as { data: string }[];
     return rows.map((r) => parse<Message>(r.data));
+  },
+
+  /** Local search for the inbox search box: newest matching messages with their conversation's contact and channel. */
+  searchLocal(db: DB, args: { query: string; limit: number }): { message: Message; contactName: string; channelType: string | null }[] {
+    const match = ftsQueryOf(args.query);
+    if (match === null) return [];
+    const rows = db.prepare(
+      `SELECT m.data AS data, ct.data AS contact, ch.data AS channel FROM messages m
+       LEFT JOIN conversations c ON c.id = m.conversation_id
+       LEFT JOIN contacts ct ON ct.id = c.contact_id
+       LEFT JOIN channels ch ON ch.id = json_extract(m.data, '$.channelId')
+       WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)
+       ORDER BY m.rowid DESC`,
+    ).all(match, args.limit) as { data: string; contact: string | null; channel: string | null }[];
+    return rows.map((r) => ({
+      message: parse<Message>(r.data),
+      contactName: r.contact ? parse<{ name: string }>(r.contact).name : '',
+      channelType: r.channel ? parse<{ type: string }>(r.channel).type : null,
+    }));
   },
 
   /** For tests and diagnostics: raw row counts per table. */
@@ -688,6 +775,9 @@ export const ops = {
   slaEventsSince: (db: DB, a: { afterRowid: number | null }) => slaOps.slaEventsSince(db, a),
   slaClaimNotifications: (db: DB, a: { keys: string[]; at: string }) => slaOps.slaClaimNotifications(db, a),
   slaInboxList: (db: DB, a: Parameters<typeof slaOps.slaInboxList>[1]) => slaOps.slaInboxList(db, a),
+  // Routing and collaboration (routing-ops.ts).
+  presenceList: (db: DB, a: Record<string, never>) => routingOps.presenceList(db, a),
+  collabClaimNotifications: (db: DB, a: { keys: string[]; at: string }) => routingOps.collabClaimNotifications(db, a),
 };
 
 export type CacheOps = typeof ops;

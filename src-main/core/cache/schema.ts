@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 
 /** Tables the server can always rebuild: a reset empties exactly these (and never outbox, drafts, meta). */
-export const SERVER_DERIVED_TABLES = ['agents', 'channels', 'contacts', 'conversations', 'messages', 'read_marks', 'sla_events'] as const;
+export const SERVER_DERIVED_TABLES = ['agents', 'channels', 'contacts', 'conversations', 'messages', 'read_marks', 'sla_events', 'routing_events', 'presence'] as const;
 
 const migrations: string[] = [
   // 1: entities mirrored from the server (each row keeps the whole entity as JSON, plus the columns we query by)
@@ -121,6 +121,15 @@ const migrations: string[] = [
     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
     INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
   END;
+  `,
+  // 7 (routing, collaboration): routing events synced from the server (the conversation timeline's "Assigned to Ana by
+  // rule …" notes), every agent's presence (inbox header, next to assignee names), and the routing / mention
+  // notifications already shown (each at most once, across restarts).
+  `
+  CREATE TABLE routing_events (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX routing_events_by_conversation ON routing_events (conversation_id, seq);
+  CREATE TABLE presence (id TEXT PRIMARY KEY, effective TEXT NOT NULL, data TEXT NOT NULL);
+  CREATE TABLE collab_notified (key TEXT PRIMARY KEY, at TEXT NOT NULL);
   `,
 ];
 

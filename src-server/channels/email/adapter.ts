@@ -11,6 +11,7 @@ import { networkOutcome } from '../adapter';
 import { EmailConfig } from '../config-schemas';
 import { applyStatus, republishMessage } from '../ingest';
 import { discardStaged, MAX_ATTACHMENT_BYTES, recordAttachments, stageBytes, stagedPath } from '../media';
+import { outboundFiles } from '../outbound-media';
 import fs from 'node:fs';
 import { receiveInbound } from '../../domain/commands';
 import { MAX_MESSAGE_CHARS } from '../../../src-shared/domain';
@@ -279,6 +280,8 @@ async function sendEmail(job: OutboundJob): Promise<SendOutcome> {
     .selectFrom('messages')
     .select(['external_id', 'meta'])
     .where('conversation_id', '=', job.conversation.id)
+    // This channel's mail only: a thread may also hold WhatsApp or chat messages (issue 4).
+    .where('channel_id', '=', job.channel.id)
     .where('direction', '=', 'inbound')
     .where('external_id', 'is not', null)
     .orderBy('created_at', 'desc')
@@ -287,15 +290,21 @@ async function sendEmail(job: OutboundJob): Promise<SendOutcome> {
   const lastMeta = last?.meta ? (JSON.parse(last.meta) as MessageMeta) : null;
   const inReplyTo = last?.external_id?.startsWith('<') ? last.external_id : undefined;
   const references = [...(lastMeta?.email?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])].slice(-20);
-  const base = job.conversation.subject ?? lastMeta?.email?.subject ?? 'Your message';
+  // Issue 4: the first e-mail in a thread that started on another channel carries a subject and a short quote.
+  const continuation = job.message.meta?.startsWith('{"kind":"continuation"') ? (JSON.parse(job.message.meta) as { subject: string; quote: string }) : null;
+  const base = continuation?.subject ?? job.conversation.subject ?? lastMeta?.email?.subject ?? 'Your message';
   const subject = /^\s*re\s*:/i.test(base) ? base : `Re: ${base}`;
   const messageId = outboundMessageId(job.conversation.id, job.message.id, config.fromAddress);
+  const files = await outboundFiles(job.rt.db, job.rt.opts.dataDir, job.message.id);
+  if (files.some((f) => !fs.existsSync(f.path))) return { kind: 'permanent', reason: 'The attached file is missing on the server; attach it again.' };
   try {
     await transportOf(job.channel.id, config).sendMail({
       from: config.fromName ? { name: config.fromName, address: config.fromAddress } : config.fromAddress,
       to: job.identities[0],
       subject,
-      text: job.message.text,
+      text: continuation ? `${job.message.text}\n\n${continuation.quote}` : job.message.text,
+      // Outbound media: the files go as ordinary MIME attachments.
+      ...(files.length ? { attachments: files.map((f) => ({ filename: f.name, path: f.path, contentType: f.mimeType })) } : {}),
       // The same Message-ID on every attempt: a resend after a lost answer is recognisable as the same mail.
       messageId,
       ...(inReplyTo ? { inReplyTo, references } : {}),

@@ -3,7 +3,9 @@
 // Outbound sendMessage; a 429 honours `parameters.retry_after`; 403 (blocked / never started) is permanent.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
+import fs from 'node:fs';
+import { outboundFiles } from '../outbound-media';
 import { z } from 'zod';
 import type { ChannelsTable } from '../../store/schema';
 import type { ChannelAdapter, InboundEvent, MediaFetch, MediaRequest, MessageMeta, OutboundJob, SendOutcome } from '../adapter';
@@ -135,6 +137,23 @@ export const telegramAdapter: ChannelAdapter = {
   async send(job: OutboundJob, signal: AbortSignal): Promise<SendOutcome> {
     const config = job.config as TelegramConfig;
     const text = job.message.text;
+    const files = await outboundFiles(job.rt.db, job.rt.opts.dataDir, job.message.id);
+    if (files.length > 0) {
+      // Media: multipart upload through grammY's InputFile; photos (JPEG/PNG up to 10 MB) with sendPhoto, the rest with sendDocument.
+      const file = files[0]!;
+      if (text.length > 1024) return { kind: 'permanent', reason: `A Telegram caption may have at most 1024 characters; this one has ${text.length}.` };
+      if (!fs.existsSync(file.path)) return { kind: 'permanent', reason: 'The attached file is missing on the server; attach it again.' };
+      const input = new InputFile(fs.createReadStream(file.path), file.name);
+      const other = text ? { caption: text } : {};
+      try {
+        const api = apiOf(config);
+        const photo = (file.mimeType === 'image/jpeg' || file.mimeType === 'image/png') && file.size <= 10 * 1024 * 1024;
+        const sent = photo ? await api.sendPhoto(job.identities[0]!, input, other, grammySignal(signal)) : await api.sendDocument(job.identities[0]!, input, other, grammySignal(signal));
+        return { kind: 'sent', externalId: `${sent.chat.id}:${sent.message_id}` };
+      } catch (err) {
+        return classifyTelegramError(err);
+      }
+    }
     if (text.length > 4096) return { kind: 'permanent', reason: `Telegram messages may have at most 4096 characters; this one has ${text.length}.` };
     try {
       const sent = await apiOf(config).sendMessage(job.identities[0]!, text, {}, grammySignal(signal));

@@ -54,11 +54,12 @@ export function webchatSocketRoutes(app: FastifyInstance, ctx: ServerContext): v
   ctx.hub.onOutbound((message, conversation) => {
     delivery = delivery
       .then(async () => {
-        const channel = await ctx.db.selectFrom('channels').select('type').where('id', '=', conversation.channelId).executeTakeFirst();
+        // The reply's own channel: a web chat reply may belong to a thread that started elsewhere (issue 4).
+        const channel = await ctx.db.selectFrom('channels').select('type').where('id', '=', message.channelId).executeTakeFirst();
         if (channel?.type !== 'webchat') return;
         const identities = await webchatIdentitiesOf(ctx.db, conversation.contactId);
         const row = await ctx.db.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirst();
-        if (row) ctx.hub.toWidgets(conversation.channelId, identities, { type: 'message', message: widgetMessageOf(row) });
+        if (row) ctx.hub.toWidgets(message.channelId, identities, { type: 'message', message: widgetMessageOf(row) });
       })
       .catch((err: unknown) => ctx.log.error({ err }, 'web chat live delivery failed'));
   });

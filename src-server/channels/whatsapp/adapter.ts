@@ -10,6 +10,8 @@ import { ingest } from '../ingest';
 import type { ChannelRuntime } from '../runtime';
 import { safeEqual, verifyHubSignature } from '../verify';
 import { classifyWhatsAppError } from './errors';
+import { outboundFiles, type OutboundFile } from '../outbound-media';
+import fs from 'node:fs';
 import { GraphErrorBody, MediaUrlResponse, SendResponse, SendTextBody, WaValue, WaWebhook, type WaMessage, type WaError } from './schema';
 
 const Params = z.object({ channelId: z.string().max(64) });
@@ -113,6 +115,7 @@ export const whatsappAdapter: ChannelAdapter = {
     const text = job.message.text;
     const template = templateOf(job.message.meta);
     let body: Record<string, unknown>;
+    let files: OutboundFile[];
     if (template) {
       // Outside (or inside) the 24-hour window: an approved template with its variables' values.
       body = {
@@ -121,6 +124,21 @@ export const whatsappAdapter: ChannelAdapter = {
         to: job.identities[0],
         type: 'template',
         template: { name: template.name, language: { code: template.language }, components: template.components },
+        biz_opaque_callback_data: job.message.id,
+      };
+    } else if ((files = await outboundFiles(job.rt.db, job.rt.opts.dataDir, job.message.id)).length > 0) {
+      // Media: upload the file (POST /{phone-number-id}/media), then send a media message with its id.
+      const file = files[0]!;
+      const type = waMediaType(file, text);
+      if (text.length > 1024) return { kind: 'permanent', reason: `A WhatsApp caption may have at most 1024 characters; this one has ${text.length}.` };
+      const up = await uploadWhatsAppMedia(config, file, signal);
+      if (up.kind !== 'ok') return up.outcome;
+      body = {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: job.identities[0],
+        type,
+        [type]: { id: up.id, ...(text && type !== 'audio' ? { caption: text } : {}), ...(type === 'document' ? { filename: file.name } : {}) },
         biz_opaque_callback_data: job.message.id,
       };
     } else {
@@ -156,6 +174,42 @@ export const whatsappAdapter: ChannelAdapter = {
     return classifyWhatsAppError(err.success ? err.data.error.code : undefined, res.status, err.success ? (err.data.error.error_data?.details ?? err.data.error.message) : undefined);
   },
 };
+
+/** WhatsApp's media types (…/cloud-api/reference/media#supported-media-types); anything else goes as a document. */
+export function waMediaType(file: OutboundFile, caption: string): 'image' | 'video' | 'audio' | 'document' {
+  if (file.mimeType === 'image/jpeg' || file.mimeType === 'image/png') return file.size <= 5 * 1024 * 1024 ? 'image' : 'document';
+  if (file.mimeType === 'video/mp4' || file.mimeType === 'video/3gpp') return file.size <= 16 * 1024 * 1024 ? 'video' : 'document';
+  // Audio messages have no caption: with text, the file goes as a document (which has one).
+  if (/^audio\/(aac|amr|mpeg|mp4|ogg)$/.test(file.mimeType) && !caption) return file.size <= 16 * 1024 * 1024 ? 'audio' : 'document';
+  return 'document';
+}
+
+/** POST {apiBaseUrl}/{phone-number-id}/media, multipart: messaging_product, type, file → {id}. */
+async function uploadWhatsAppMedia(config: WhatsAppConfig, file: OutboundFile, signal: AbortSignal): Promise<{ kind: 'ok'; id: string } | { kind: 'failed'; outcome: SendOutcome }> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file.path);
+  } catch {
+    return { kind: 'failed', outcome: { kind: 'permanent', reason: 'The attached file is missing on the server; attach it again.' } };
+  }
+  const form = new FormData();
+  form.append('messaging_product', 'whatsapp');
+  form.append('type', file.mimeType);
+  form.append('file', new Blob([bytes], { type: file.mimeType }), file.name);
+  let res: Response;
+  try {
+    res = await fetch(`${config.apiBaseUrl}/${encodeURIComponent(config.phoneNumberId)}/media`, { method: 'POST', headers: { authorization: `Bearer ${config.accessToken}` }, body: form, signal });
+  } catch (err) {
+    return { kind: 'failed', outcome: networkOutcome(err, 'WhatsApp') };
+  }
+  const json: unknown = await res.json().catch(() => null);
+  const ok = z.object({ id: z.string().min(1).max(256) }).safeParse(json);
+  if (res.ok && ok.success) return { kind: 'ok', id: ok.data.id };
+  if (res.ok) return { kind: 'failed', outcome: { kind: 'retry', reason: 'WhatsApp answered the media upload with an unexpected body.' } };
+  const err = GraphErrorBody.safeParse(json);
+  const c = classifyWhatsAppError(err.success ? err.data.error.code : undefined, res.status, err.success ? (err.data.error.error_data?.details ?? err.data.error.message) : undefined);
+  return { kind: 'failed', outcome: c.kind === 'sent' ? { kind: 'retry', reason: 'WhatsApp did not accept the media upload.' } : c };
+}
 
 function templateOf(meta: string | null | undefined): { name: string; language: string; components: unknown[] } | null {
   if (!meta) return null;

@@ -35,10 +35,14 @@ export interface FakeGraph {
   holdMedia: boolean;
   releaseMedia(): void;
   mediaDownloads: number;
+  /** Media uploaded with POST /{phone-number-id}/media (multipart: messaging_product, type, file). */
+  uploads: { id: string; type: string; fileName: string; bytes: Buffer }[];
   /** Templates of the business account (GET /{waba-id}/message_templates, paged by `limit` and `after`). */
   templates: Record<string, unknown>[];
   close(): Promise<void>;
 }
+
+const MEDIA_TYPES = ['image', 'document', 'audio', 'video', 'sticker'];
 
 export async function startFakeGraph(opts: { accessToken: string; phoneNumberId: string }): Promise<FakeGraph> {
   const held: (() => void)[] = [];
@@ -57,6 +61,7 @@ export async function startFakeGraph(opts: { accessToken: string; phoneNumberId:
       for (const r of heldMedia.splice(0)) r();
     },
     mediaDownloads: 0,
+    uploads: [],
     templates: [],
     close: async () => {
       fake.release();
@@ -73,6 +78,7 @@ export async function startFakeGraph(opts: { accessToken: string; phoneNumberId:
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'GET') return get(req, res);
+      if (req.method === 'POST' && /^\/v\d+\.\d+\/\d+\/media$/.test(req.url ?? '')) return void upload(req, res, Buffer.concat(chunks));
       const m = /^\/v\d+\.\d+\/(\d+)\/messages$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !m) return error(res, 400, 100, 'Unsupported post request.');
       if (req.headers.authorization !== `Bearer ${opts.accessToken}`) return error(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
@@ -96,6 +102,12 @@ export async function startFakeGraph(opts: { accessToken: string; phoneNumberId:
         const comps = (Array.isArray(template?.components) ? template.components : []) as { type?: string; parameters?: unknown[] }[];
         const got = comps.find((c) => c.type === 'body')?.parameters?.length ?? 0;
         if (want !== got) return error(res, 400, 132000, 'Number of parameters does not match the expected number of params', `body: number of localizable_params (${got}) does not match the expected number of params (${want})`);
+      } else if (MEDIA_TYPES.includes(String(body.type))) {
+        // Media messages (…/cloud-api/reference/messages#media-object): {id} of an uploaded media, or {link}.
+        const media = body[String(body.type)] as { id?: unknown; link?: unknown; caption?: unknown; filename?: unknown } | undefined;
+        if (body.messaging_product !== 'whatsapp' || typeof body.to !== 'string' || !media) return error(res, 400, 100, 'Invalid parameter', `${String(body.type)} object is required`);
+        if (typeof media.id === 'string' ? !fake.uploads.some((u) => u.id === media.id) : typeof media.link !== 'string') return error(res, 400, 131053, 'Media upload error', 'Media id not found');
+        if (body.type === 'audio' && media.caption !== undefined) return error(res, 400, 100, 'Invalid parameter', 'audio does not take a caption');
       } else if (body.messaging_product !== 'whatsapp' || typeof body.to !== 'string' || body.type !== 'text' || typeof text?.body !== 'string') {
         return error(res, 400, 100, 'Invalid parameter', 'messaging_product, to, type and text.body are required');
       }
@@ -110,6 +122,25 @@ export async function startFakeGraph(opts: { accessToken: string; phoneNumberId:
       return error(res, step.status, step.code, step.message ?? `(#${step.code}) error`, step.details);
     });
   });
+  // POST /{phone-number-id}/media (…/cloud-api/reference/media#upload-media): multipart/form-data with
+  // messaging_product=whatsapp, type=<mime type>, file=<the bytes>; answers {id}.
+  const upload = async (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) => {
+    if (req.headers.authorization !== `Bearer ${opts.accessToken}`) return error(res, 401, 190, 'Invalid OAuth access token - Cannot parse access token');
+    const ct = req.headers['content-type'] ?? '';
+    if (!ct.startsWith('multipart/form-data')) return error(res, 400, 100, 'Invalid parameter', 'multipart/form-data is required');
+    let form: FormData;
+    try {
+      form = await new Response(raw, { headers: { 'content-type': ct } }).formData();
+    } catch {
+      return error(res, 400, 100, 'Invalid parameter', 'malformed multipart body');
+    }
+    const file = form.get('file');
+    if (form.get('messaging_product') !== 'whatsapp' || typeof form.get('type') !== 'string' || !file || typeof file === 'string') return error(res, 400, 100, 'Invalid parameter', 'messaging_product, type and file are required');
+    const id = String(1_000_000_000_000 + fake.uploads.length);
+    fake.uploads.push({ id, type: String(form.get('type')), fileName: file.name, bytes: Buffer.from(await file.arrayBuffer()) });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id }));
+  };
   // GET /{media-id} (…/cloud-api/reference/media#retrieve-media-url), the media URL itself, and
   // GET /{waba-id}/message_templates (…/business-management-api/message-templates), paged with cursors.
   const get = (req: http.IncomingMessage, res: http.ServerResponse) => {

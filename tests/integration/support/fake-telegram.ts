@@ -68,6 +68,8 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
       if (!m) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       if (m[1] !== token) return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      const ct = req.headers['content-type'] ?? '';
+      if (ct.startsWith('multipart/form-data')) return void multipart(res, m[2]!, Buffer.concat(chunks), ct);
       let body: Record<string, unknown> = {};
       const raw = Buffer.concat(chunks).toString('utf8');
       try {
@@ -114,9 +116,58 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       }
     });
   });
+  // sendPhoto / sendDocument with a file upload (core.telegram.org/bots/api#sending-files): multipart/form-data
+  // with chat_id, the file under `photo` / `document` (or attach://name), and an optional caption.
+  const multipart = async (res: http.ServerResponse, method: string, raw: Buffer, ct: string) => {
+    const form = parseMultipart(raw, ct);
+    if (!form) return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: malformed multipart body' });
+    const field = method === 'sendPhoto' ? 'photo' : method === 'sendDocument' ? 'document' : null;
+    if (!field) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    let file = form.get(field);
+    if (typeof file === 'string' && file.startsWith('attach://')) file = form.get(file.slice('attach://'.length));
+    const chatId = Number(form.get('chat_id'));
+    if (!Number.isFinite(chatId) || !file || typeof file === 'string') return send(res, 400, { ok: false, error_code: 400, description: `Bad Request: there is no ${field} in the request` });
+    const caption = form.get('caption');
+    const bytes = file.bytes;
+    fake.calls.push({ at: Date.now(), method, body: { chat_id: chatId, ...(typeof caption === 'string' ? { caption } : {}), file: { name: file.name, size: bytes.length, bytes } } });
+    const step = fake.script.shift();
+    if (step) return send(res, step.error_code, { ok: false, ...step });
+    const media = field === 'photo' ? { photo: [{ file_id: `p${nextMessageId}`, file_unique_id: `u${nextMessageId}`, width: 1, height: 1, file_size: bytes.length }] } : { document: { file_id: `d${nextMessageId}`, file_unique_id: `u${nextMessageId}`, file_name: file.name, file_size: bytes.length } };
+    return send(res, 200, { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Customer' }, ...media, ...(typeof caption === 'string' ? { caption } : {}) } });
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   fake.apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+type Part = string | { name: string; bytes: Buffer };
+/**
+ * A lenient multipart/form-data reader (RFC 7578): grammY writes `filename=` unquoted, which Telegram accepts
+ * but undici's FormData parser refuses. Text parts → string; parts with a filename → {name, bytes}.
+ */
+function parseMultipart(raw: Buffer, contentType: string): { get(name: string): Part | null } | null {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) return null;
+  const delim = Buffer.from(`--${boundary[1] ?? boundary[2]!.trim()}`);
+  const parts = new Map<string, Part>();
+  let pos = raw.indexOf(delim);
+  if (pos < 0) return null;
+  for (;;) {
+    pos += delim.length;
+    if (raw.subarray(pos, pos + 2).toString() === '--') break;
+    pos += 2; // CRLF
+    const headEnd = raw.indexOf('\r\n\r\n', pos);
+    const next = raw.indexOf(delim, pos);
+    if (headEnd < 0 || next < 0) return null;
+    const head = raw.subarray(pos, headEnd).toString('utf8');
+    const body = raw.subarray(headEnd + 4, next - 2); // without the CRLF before the delimiter
+    const name = /name="?([^";\r\n]+)"?/i.exec(head)?.[1];
+    const file = /filename="?([^"\r\n]+?)"?(?:;|\r|$)/im.exec(head)?.[1];
+    if (!name) return null;
+    parts.set(name, file !== undefined ? { name: file, bytes: Buffer.from(body) } : body.toString('utf8'));
+    pos = next;
+  }
+  return { get: (name) => parts.get(name) ?? null };
 }
 
 export function tgTextUpdate(chatId: number, messageId: number, text: string, from = { first_name: 'Siti', last_name: 'Rahma', username: 'siti_r' }) {
