@@ -17,6 +17,7 @@ import type { DeliveryJobsTable } from '../store/schema';
 import { backoffMs, networkOutcome, type SendOutcome } from './adapter';
 import { IN_DOUBT } from './delivery-store';
 import type { ChannelRuntime } from './runtime';
+import { JobLoop } from '../jobs/job-loop';
 
 export interface DeliveryOptions {
   pollMs: number;
@@ -34,46 +35,29 @@ export const IN_DOUBT_REASON =
 
 export class DeliveryQueue {
   readonly opts: DeliveryOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly jobs: JobLoop;
 
   constructor(
     private readonly rt: ChannelRuntime,
     opts: Partial<DeliveryOptions> = {},
   ) {
     this.opts = { ...DEFAULT_DELIVERY, ...opts };
+    this.jobs = new JobLoop(() => this.pass(), { name: 'delivery', pollMs: this.opts.pollMs, log: this.rt.log });
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     // This process owns the embedded store: every `sending` job was left by a previous process.
     await this.markInDoubt(null);
-    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
-    this.timer.unref();
-    this.kick();
+    this.jobs.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.jobs.stop();
   }
 
   /** Run the loop now (after a reply was stored, or on the timer). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop()
-      .catch((err: unknown) => this.rt.log.error({ err }, 'delivery loop failed'))
-      .finally(() => {
-        this.running = null;
-      });
+    this.jobs.kick();
   }
 
   /** Jobs stuck in `sending` past their lease (a node that died), or all of them (start). */
@@ -90,17 +74,15 @@ export class DeliveryQueue {
     }
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      await this.markInDoubt(nowIso());
-      const jobs = await this.claim();
-      for (const job of jobs) {
-        if (this.stopped) return;
-        await this.deliver(job);
-      }
-      if (jobs.length > 0) this.again = true;
-    } while (this.again && !this.stopped);
+  /** One pass: expired leases become in doubt, then due jobs are sent one by one, in order. */
+  private async pass(): Promise<number> {
+    await this.markInDoubt(nowIso());
+    const jobs = await this.claim();
+    for (const job of jobs) {
+      if (this.jobs.stopped) return 0;
+      await this.deliver(job);
+    }
+    return jobs.length;
   }
 
   private async claim(): Promise<Selectable<DeliveryJobsTable>[]> {

@@ -18,6 +18,7 @@ import { messageOf } from '../domain/entities';
 import type { AttachmentsTable, DB } from '../store/schema';
 import { backoffMs, type Attachment } from './adapter';
 import type { ChannelRuntime } from './runtime';
+import { JobLoop } from '../jobs/job-loop';
 
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
@@ -122,16 +123,14 @@ type Outcome = { kind: 'ready'; mimeType: string; size: number } | { kind: 'skip
 
 export class MediaJobs {
   readonly opts: MediaOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly jobs: JobLoop;
 
   constructor(
     private readonly rt: ChannelRuntime,
     opts: Partial<MediaOptions> = {},
   ) {
     this.opts = { ...DEFAULT_MEDIA, ...opts };
+    this.jobs = new JobLoop(() => this.pass(), { name: 'media', pollMs: this.opts.pollMs, deferKick: true, log: this.rt.log });
   }
 
   get dir(): string {
@@ -139,46 +138,28 @@ export class MediaJobs {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     fs.mkdirSync(stagingDir(this.rt.opts.dataDir), { recursive: true, mode: 0o700 });
     // Downloads are idempotent: whatever a previous process left `downloading` is simply due again.
     await this.rt.db.updateTable('attachments').set({ state: 'pending', lease_until: null }).where('state', '=', 'downloading').execute();
-    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
-    this.timer.unref();
-    this.kick();
+    this.jobs.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.jobs.stop();
   }
 
-  /** Run soon — never inside the webhook's request: setImmediate lets the acknowledgement go out first. */
+  /** Run soon — never inside the webhook's request: the loop defers a kicked pass so the acknowledgement goes out first. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = new Promise<void>((r) => setImmediate(r))
-      .then(() => this.loop())
-      .catch((err: unknown) => this.rt.log.error({ err }, 'media loop failed'))
-      .finally(() => {
-        this.running = null;
-      });
+    this.jobs.kick();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      const now = nowIso();
-      await this.rt.db.updateTable('attachments').set({ state: 'pending', lease_until: null }).where('state', '=', 'downloading').where('lease_until', '<', now).execute();
-      const jobs = await this.claim();
-      await Promise.all(jobs.map((j) => this.run(j)));
-      if (jobs.length > 0) this.again = true;
-    } while (this.again && !this.stopped);
+  /** One pass: expired leases are due again, then up to four downloads run side by side. */
+  private async pass(): Promise<number> {
+    const now = nowIso();
+    await this.rt.db.updateTable('attachments').set({ state: 'pending', lease_until: null }).where('state', '=', 'downloading').where('lease_until', '<', now).execute();
+    const jobs = await this.claim();
+    await Promise.all(jobs.map((j) => this.run(j)));
+    return jobs.length;
   }
 
   private async claim(): Promise<Selectable<AttachmentsTable>[]> {
