@@ -7,7 +7,7 @@ import { mutationArgs, type Change, type MutationName, type MutationResult, type
 import type { InboxRow, InboxView, MessageView, ConversationDetail } from '../../../src-shared/ipc';
 import { uuidv7, nowIso } from '../../../src-shared/ids';
 import { SERVER_DERIVED_TABLES } from './schema';
-import { channelOrPlaceholder, contactOrPlaceholder, maxIso, parse } from './rows';
+import { channelOrPlaceholder, contactOrPlaceholder, maxIso, parse, toInboxRow, type InboxSqlRow } from './rows';
 import { applySlaEventChange, slaEventsOf, slaOps, withLocalReply, writeSlaColumns } from './sla-ops';
 import { whatsappReplyRule } from '../../../src-shared/reply-window';
 import type { RoutingEvent } from '../../../src-shared/routing';
@@ -306,14 +306,6 @@ function collectFresh(db: DB, freshConv: Set<string>, freshMsg: Set<string>, fre
 }
 
 // ── inbox and conversation queries ───────────────────────────────────────────────────────────
-interface InboxSqlRow {
-  data: string;
-  contact: string | null;
-  channel: string | null;
-  assignee: string | null;
-  unread: number;
-}
-
 function agentName(db: DB, id: string | null): string | null {
   if (!id) return null;
   const row = db.prepare('SELECT data FROM agents WHERE id = ?').get(id) as { data: string } | undefined;
@@ -652,19 +644,7 @@ export const ops = {
        LEFT JOIN read_marks rm ON rm.conversation_id = c.id AND rm.agent_id = @me
        ORDER BY c.last_message_at DESC, c.id DESC`,
     ).all({ ...params, limit: args.limit, offset: args.offset }) as InboxSqlRow[];
-    const items = rows.map((r): InboxRow => {
-      const conversation = parse<Conversation>(r.data);
-      const channel = channelOrPlaceholder(r.channel, conversation.channelId);
-      return {
-        conversation,
-        contactName: contactOrPlaceholder(r.contact, conversation).name,
-        channelType: channel.type,
-        channelName: channel.name,
-        assigneeName: r.assignee ? parse<Agent>(r.assignee).name : null,
-        unread: r.unread === 1,
-      };
-    });
-    return { items, total };
+    return { items: rows.map(toInboxRow), total };
   },
 
   conversationOpen(db: DB, args: { id: string; meId: string | null }): ConversationDetail {

@@ -2,11 +2,11 @@
 // and "At risk", the watch list of the SLA watcher, and the record of SLA notifications already shown.
 // Due times come from the same src-shared/sla functions the server uses, on the snapshot the server sent.
 import type Database from 'better-sqlite3';
-import type { Agent, Channel, Conversation } from '../../../src-shared/domain';
+import type { Conversation } from '../../../src-shared/domain';
 import type { InboxRow, InboxView } from '../../../src-shared/ipc';
 import type { Change } from '../../../src-shared/sync';
 import { answered, dueAtOf, riskStartsAt, SlaEvent, SlaSnapshot, slaTargets } from '../../../src-shared/sla';
-import { channelOrPlaceholder, contactOrPlaceholder, parse } from './rows';
+import { contactOrPlaceholder, parse, toInboxRow, type InboxSqlRow } from './rows';
 
 type DB = Database.Database;
 
@@ -145,19 +145,7 @@ export const slaOps = {
        LEFT JOIN read_marks rm ON rm.conversation_id = c.id AND rm.agent_id = @me
        ${filter}
        ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-    ).all({ ...params, limit: args.limit, offset: args.offset }) as { data: string; contact: string | null; channel: string | null; assignee: string | null; unread: number }[];
-    const items = rows.map((r): InboxRow => {
-      const conversation = parse<Conversation>(r.data);
-      const channel: Channel = channelOrPlaceholder(r.channel, conversation.channelId);
-      return {
-        conversation,
-        contactName: contactOrPlaceholder(r.contact, conversation).name,
-        channelType: channel.type,
-        channelName: channel.name,
-        assigneeName: r.assignee ? parse<Agent>(r.assignee).name : null,
-        unread: r.unread === 1,
-      };
-    });
-    return { items, total };
+    ).all({ ...params, limit: args.limit, offset: args.offset }) as InboxSqlRow[];
+    return { items: rows.map(toInboxRow), total };
   },
 };
