@@ -80,6 +80,7 @@ export const en = {
   },
   status: {
     queued: 'Queued — will send when connected',
+    queuedOnServer: 'Queued for delivery',
     sent: 'Sent',
     delivered: 'Delivered',
     read: 'Read',

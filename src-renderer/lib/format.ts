@@ -32,6 +32,7 @@ export function absoluteTime(iso: string, locale: string): string {
 
 export type DeliveryLabel =
   | { key: 'status.queued' }
+  | { key: 'status.queuedOnServer' }
   | { key: 'status.sent' }
   | { key: 'status.delivered' }
   | { key: 'status.read' }
@@ -41,7 +42,10 @@ export type DeliveryLabel =
 export function deliveryLabel(message: Pick<MessageView, 'direction' | 'status' | 'pending' | 'failureReason'>): DeliveryLabel | null {
   if (message.direction !== 'outbound') return null;
   if (message.status === 'failed') return { key: 'status.failed', reason: message.failureReason ?? '' };
-  if (message.pending || message.status === 'queued') return { key: 'status.queued' };
+  // Still in this desktop's outbox: it leaves when the server is reachable. Accepted by the server but waiting in
+  // its delivery queue (a vendor rate limit, a retry): the desktop has done its part.
+  if (message.pending) return { key: 'status.queued' };
+  if (message.status === 'queued') return { key: 'status.queuedOnServer' };
   switch (message.status) {
     case 'sent':
       return { key: 'status.sent' };

@@ -97,7 +97,8 @@ describe('deliveryLabel', () => {
       const template = en.status[l.key.slice('status.'.length) as keyof typeof en.status];
       return l.key === 'status.failed' ? template.replace('{{reason}}', l.reason) : template;
     };
-    expect(text({ ...out, status: 'queued' })).toBe('Queued — will send when connected');
+    expect(text({ ...out, status: 'queued', pending: true })).toBe('Queued — will send when connected');
+    expect(text({ ...out, status: 'queued' })).toBe('Queued for delivery'); // accepted, in the server's delivery queue
     expect(text({ ...out, status: 'sent', pending: true })).toBe('Queued — will send when connected');
     expect(text({ ...out, status: 'sent' })).toBe('Sent');
     expect(text({ ...out, status: 'delivered' })).toBe('Delivered');
