@@ -144,7 +144,7 @@ export function Inbox() {
             <option value="due">{t('sla.sortDue')}</option>
           </select>
         </div>
-        <div className="field field-inline">
+        <div className="field field-inline filter-check">
           <input id={ids.atRisk} type="checkbox" checked={atRisk} onChange={(e) => ui().setAtRisk(e.target.checked)} />
           <label htmlFor={ids.atRisk}>{t('sla.atRisk')}</label>
         </div>
