@@ -34,6 +34,7 @@ import { Router } from './routing/router';
 import { QueueFrames } from './routing/queue-frames';
 import { collabRoutes } from './api/collab-routes';
 import { routingRoutes } from './api/routing-routes';
+import { metricsRoutes } from './api/metrics-routes';
 import type { DeliveryOptions } from './channels/delivery';
 import type { MediaOptions } from './channels/media';
 
@@ -149,6 +150,7 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
       await uploadRoutes(api, ctx, ctx.channels.media.opts.maxBytes);
       routingRoutes(api, ctx, router);
       collabRoutes(api, ctx);
+      metricsRoutes(api, ctx);
     });
     syncRoutes(app, ctx);
     webchatPageRoutes(app, ctx);

@@ -8,6 +8,7 @@ import { SlaEvent } from './sla/event';
 import { adminIpcContract } from './admin';
 import { collabIpcContract } from './collab';
 import { identityIpcContract } from './identity/ipc';
+import { metricsIpcContract } from './metrics';
 import { PresenceStatus, RoutingEvent } from './routing';
 
 export const ConnectionState = z.enum(['signed-out', 'connecting', 'online', 'offline']);
@@ -141,6 +142,8 @@ export const ipcContract = {
   ...collabIpcContract,
   /** One customer, one thread (src-shared/identity/ipc.ts): local search, profile, suggestions, timeline, reply channels. */
   ...identityIpcContract,
+  /** Supervisor dashboard (src-shared/metrics.ts): live queue/agent/SLA numbers and response times. */
+  ...metricsIpcContract,
   /** The original of a message (sanitised e-mail HTML, full text): shown on demand, in a sandboxed frame. */
   'message.original': { args: z.object({ messageId: z.string().max(64) }), result: z.object({ html: z.string().nullable(), text: z.string() }) },
 } as const;

@@ -15,6 +15,7 @@ import { fetchAttachment, listTemplates, messageOriginal, sendTemplate } from '.
 import { uploadAttachment } from './outbound-media';
 import { saveChannel } from './admin-channels';
 import { adminHandlers } from './admin-settings';
+import { metricsHandlers } from './metrics';
 import { identityHandlers } from './identity';
 import { PresenceController } from './presence';
 import { collabHandlers, collabNotifications, mentionsFor, withPresence } from './collab';
@@ -302,6 +303,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...collabHandlers({ cache, mutate, server: () => (serverUrl && token ? { serverUrl, token } : null) }),
     // Settings area: REST with the session token; the server answers 403 to agents (and to supervisors' writes).
     ...adminHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
+    ...metricsHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
     // One customer, one thread: local search (offline), profile, suggestions, timeline, reply channels (identity.ts).
     ...identityHandlers({ cache, server: () => (serverUrl && token ? { serverUrl, token } : null) }),
     'templates.list': (a) => {

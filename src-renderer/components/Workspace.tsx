@@ -14,6 +14,7 @@ import { Notices, Toasts } from './Toasts';
 import { DoNotDisturbToggle } from '../sla/DoNotDisturb';
 import { canOpenSettings, SettingsDialog } from '../settings/SettingsDialog';
 import { PresenceControl } from '../routing/PresenceControl';
+import { canOpenDashboard, Dashboard } from '../dashboard/Dashboard';
 
 export function Workspace({ session }: { session: SessionState }) {
   const { t } = useTranslation();
@@ -22,6 +23,8 @@ export function Workspace({ session }: { session: SessionState }) {
   const queryClient = useQueryClient();
   const link = useSyncExternalStore(bridge.onLinkStatus, bridge.linkStatus);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [dashboardOpen, setDashboardOpen] = useState(false);
+  const showDashboard = dashboardOpen && canOpenDashboard(session.agent?.role);
   useShortcuts();
 
   async function signOut() {
@@ -42,6 +45,11 @@ export function Workspace({ session }: { session: SessionState }) {
           {bridge.transport === 'websocket' && <NotificationPermissionButton />}
           <PresenceControl />
           <DoNotDisturbToggle session={session} />
+          {canOpenDashboard(session.agent?.role) && (
+            <button type="button" className="btn btn-quiet" aria-pressed={showDashboard} onClick={() => setDashboardOpen((o) => !o)}>
+              {t('dashboard.open')}
+            </button>
+          )}
           {canOpenSettings(session.agent?.role) && (
             <button type="button" className="btn btn-quiet" onClick={() => setSettingsOpen(true)}>
               {t('settings.open')}
@@ -55,10 +63,16 @@ export function Workspace({ session }: { session: SessionState }) {
           </button>
         </div>
       </header>
-      <main className="panes">
-        <Inbox />
-        <ConversationPane />
-      </main>
+      {showDashboard ? (
+        <main className="panes panes-dashboard">
+          <Dashboard onClose={() => setDashboardOpen(false)} />
+        </main>
+      ) : (
+        <main className="panes">
+          <Inbox />
+          <ConversationPane />
+        </main>
+      )}
       <Toasts />
       <Notices />
       {settingsOpen && session.agent && <SettingsDialog role={session.agent.role} onClose={() => setSettingsOpen(false)} />}

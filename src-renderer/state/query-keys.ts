@@ -23,6 +23,8 @@ export const queryKeys = {
   agents: ['agents'] as const,
   /** Every agent's presence (inbox header, transfer dialog). */
   presence: ['presence'] as const,
+  /** Supervisor dashboard: live numbers (GET /api/v1/metrics/live through the core). */
+  dashboard: ['dashboard'] as const,
 };
 
 export type QueryKeyPrefix = readonly unknown[];
@@ -31,6 +33,8 @@ export type QueryKeyPrefix = readonly unknown[];
 const inboxEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'slaEvent', 'presence']);
 /** What an open conversation shows: the above plus the agent's draft. */
 const conversationEntities: ReadonlySet<EntityName> = new Set(['conversation', 'message', 'contact', 'readMark', 'channel', 'agent', 'draft', 'slaEvent', 'routingEvent']);
+/** What the dashboard's live numbers depend on: queues, presence and load, routing, SLA states. */
+const dashboardEntities: ReadonlySet<EntityName> = new Set(['conversation', 'presence', 'routingEvent', 'slaEvent', 'agent', 'channel']);
 /** Changes that can touch conversations the event does not name (a contact renamed, a channel renamed). */
 const sharedEntities: ReadonlySet<EntityName> = new Set(['contact', 'channel', 'agent', 'presence']);
 
@@ -46,5 +50,6 @@ export function invalidationsFor(change: { entities: readonly EntityName[]; conv
   if (change.entities.includes('channel')) keys.push(queryKeys.channels);
   if (change.entities.includes('agent')) keys.push(queryKeys.agents);
   if (change.entities.includes('presence') || change.entities.includes('agent')) keys.push(queryKeys.presence);
+  if (change.entities.some((e) => dashboardEntities.has(e))) keys.push(queryKeys.dashboard);
   return keys;
 }

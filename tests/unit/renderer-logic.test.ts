@@ -67,6 +67,7 @@ describe('invalidationsFor', () => {
       queryKeys.inboxAll,
       queryKeys.conversation('c1'),
       queryKeys.conversation('c2'),
+      queryKeys.dashboard,
     ]);
   });
 
@@ -76,11 +77,17 @@ describe('invalidationsFor', () => {
 
   it('contact, channel and agent changes can touch any conversation', () => {
     expect(invalidationsFor({ entities: ['contact'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll]);
-    expect(invalidationsFor({ entities: ['channel'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.channels]);
-    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents, queryKeys.presence]);
+    expect(invalidationsFor({ entities: ['channel'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.channels, queryKeys.dashboard]);
+    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents, queryKeys.presence, queryKeys.dashboard]);
     // Presence (routing): the inbox header, assignee dots in rows and the open conversation's header.
-    expect(invalidationsFor({ entities: ['presence'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.presence]);
-    expect(invalidationsFor({ entities: ['routingEvent'], conversationIds: ['c1'] })).toEqual([queryKeys.conversation('c1')]);
+    expect(invalidationsFor({ entities: ['presence'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.presence, queryKeys.dashboard]);
+    expect(invalidationsFor({ entities: ['routingEvent'], conversationIds: ['c1'] })).toEqual([queryKeys.conversation('c1'), queryKeys.dashboard]);
+  });
+
+  it('the supervisor dashboard refreshes on queue, presence, routing and SLA changes, not on messages or drafts', () => {
+    expect(invalidationsFor({ entities: ['slaEvent'], conversationIds: ['c1'] })).toContainEqual(queryKeys.dashboard);
+    expect(invalidationsFor({ entities: ['message'], conversationIds: ['c1'] })).not.toContainEqual(queryKeys.dashboard);
+    expect(invalidationsFor({ entities: ['draft', 'readMark'], conversationIds: ['c1'] })).not.toContainEqual(queryKeys.dashboard);
   });
 
   it('nothing changed, nothing refreshed', () => {
