@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ThreadlineServer } from '../../src-server/app';
 import { ADMIN, api, tempDir } from './server-support';
 import { dovecotAvailable, startDovecot, type Dovecot } from './support/dovecot';
+import { until } from './support/wait';
 
 const MAILBOX = { user: 'support', password: 'support-imap-pw' };
 const FROM = 'support@shop.test';
@@ -27,16 +28,6 @@ let server: ThreadlineServer;
 let token: string;
 let channelId: string;
 let imap: ImapFlow;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function start() {
   server = await createServer({ dataDir, port: 0, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password, channels: { delivery: { pollMs: 50, baseBackoffMs: 100, maxBackoffMs: 300, maxAttempts: 3 } } });

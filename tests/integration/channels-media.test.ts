@@ -9,6 +9,7 @@ import { hubSignatureOf } from '../../src-server/channels/verify';
 import { addMember, api, countRows, makeAgent, startTestServer, type TestServer } from './server-support';
 import { startFakeGraph, waMedia, waText, type FakeGraph } from './support/fake-graph';
 import { startFakeTelegram, type FakeTelegram } from './support/fake-telegram';
+import { until } from './support/wait';
 
 const PHONE_ID = '106540352242922';
 const WABA_ID = '102290129340398';
@@ -27,16 +28,6 @@ let graph: FakeGraph;
 let tg: FakeTelegram;
 let waChannel: string;
 let tgChannel: string;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function postWa(payload: unknown) {
   const raw = JSON.stringify(payload);

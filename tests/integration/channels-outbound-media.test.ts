@@ -16,6 +16,7 @@ import { OFFLINE_UPLOAD_MESSAGE, uploadAttachment } from '../../src-main/core/ou
 import { addMember, ADMIN, api, makeAgent, makeChannel, startTestServer, type TestServer } from './server-support';
 import { startFakeGraph, waText, type FakeGraph } from './support/fake-graph';
 import { startFakeTelegram, tgTextUpdate, type FakeTelegram } from './support/fake-telegram';
+import { until } from './support/wait';
 
 const PHONE_ID = '106540352242922';
 const SECRETS = { accessToken: 'EAAG-outbound-media', appSecret: 'wa-app-secret-out', verifyToken: 'verify-out' };
@@ -33,16 +34,6 @@ let smtp: SMTPServer;
 const received: ParsedMail[] = [];
 const ch = { wa: '', tg: '', email: '' };
 const conv = { wa: '', tg: '', email: '' };
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function upload(conversationId: string, bytes: Buffer, type: string, name: string, token = t.adminToken) {
   return fetch(`${t.url}/api/v1/conversations/${conversationId}/attachments?name=${encodeURIComponent(name)}`, {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hubSignatureOf } from '../../src-server/channels/verify';
 import { api, tempDir } from './server-support';
 import { startFakeGraph, waStatus, waText, type FakeGraph } from './support/fake-graph';
+import { until } from './support/wait';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADMIN = { email: 'admin@restart.test', password: 'restart-password-1' };
@@ -47,16 +48,6 @@ async function startProcess(dataDir: string): Promise<{ proc: ChildProcess; url:
     proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
   return { proc, url };
-}
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const post = (url: string, channelId: string, payload: unknown) => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, countRows, startTestServer, type TestServer } from './server-support';
 import { startFakeTelegram, tgTextUpdate, type FakeTelegram } from './support/fake-telegram';
+import { until } from './support/wait';
 
 const TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghij';
 const SECRET = 'tg-secret_token-1';
@@ -11,16 +12,6 @@ const SECRET = 'tg-secret_token-1';
 let t: TestServer;
 let tg: FakeTelegram;
 let channelId: string;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function post(body: unknown, secret: string | null = SECRET, id = channelId) {
   return fetch(`${t.url}/webhooks/telegram/${id}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret !== null ? { 'x-telegram-bot-api-secret-token': secret } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });

@@ -9,6 +9,7 @@ import { GRAPH_API_BASE_URL } from '../../src-server/channels/config-schemas';
 import { KEY_FILE } from '../../src-server/channels/secrets';
 import { api, countRows, startTestServer, type TestServer } from './server-support';
 import { startFakeGraph, waEnvelope, waStatus, waText, type FakeGraph } from './support/fake-graph';
+import { until } from './support/wait';
 
 const PHONE_ID = '106540352242922';
 const SECRETS = { accessToken: 'EAAG-test-access-token', appSecret: 'wa-app-secret-123', verifyToken: 'verify-me-please' };
@@ -16,16 +17,6 @@ const SECRETS = { accessToken: 'EAAG-test-access-token', appSecret: 'wa-app-secr
 let t: TestServer;
 let graph: FakeGraph;
 let channelId: string;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 export async function postSigned(url: string, id: string, payload: unknown, secret = SECRETS.appSecret) {
   const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);

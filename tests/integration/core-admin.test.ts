@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/core/index';
 import { dispatchIpc, type IpcArgs, type IpcHandlers, type IpcMethod, type IpcValue } from '../../src-shared/ipc';
 import { addMember, api, login, makeAgent, makeChannel, startTestServer, tempDir, WidgetClient, visitor, ADMIN, type TestServer } from './server-support';
+import { until } from './support/wait';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -33,16 +34,6 @@ async function call<M extends IpcMethod>(h: IpcHandlers, method: M, args: IpcArg
   const r = await dispatchIpc(h, method, args);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value as IpcValue<M>;
-}
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('Settings ipc methods (core → REST)', () => {

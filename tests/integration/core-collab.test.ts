@@ -3,51 +3,20 @@
 // note (the receiver sees the note in the thread and is notified, once), @mentions (the mentioned agent is notified
 // once, the author never), the no-reply reassignment notifying both agents, and routing events + presence in the
 // cache (the timeline and the assignee's presence).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type ThreadlineServer } from '../../src-server/app';
 import { createCore, type Core } from '../../src-main/core/index';
 import type { Channel } from '../../src-shared/domain';
 import type { IpcEvent, Notification } from '../../src-shared/ipc';
 import { ManualClock } from '../../src-shared/sla';
 import { uuidv7 } from '../../src-shared/ids';
+import { until } from './support/wait';
+import { ADMIN, api, cleanupAfterEach } from './support/core-world';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 const ANA = { email: 'ana@example.com', password: 'ana-password-1', name: 'Ana Lima' };
 const BEN = { email: 'ben@example.com', password: 'ben-password-1', name: 'Ben Okafor' };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function api<T>(server: { url: string }, token: string | null, method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? null : await res.json()) as T;
-}
+const { cleanups, tempDir } = cleanupAfterEach();
 
 async function world(clock = new ManualClock(Date.parse('2026-05-04T10:00:00Z'))) {
   const server = await createServer({ dataDir: tempDir('collab-server-'), port: 0, logLevel: 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password, clock, routing: { tickMs: 0 } });

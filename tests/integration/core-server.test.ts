@@ -1,51 +1,20 @@
 // The desktop core against the real server (src-server) on loopback: sign-in and bootstrap, a customer's
 // web chat message arriving live, the offline queue surviving a restart and landing exactly once in order,
 // a server-side rejection rolled back, and a reset that keeps the outbox and drafts.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type ThreadlineServer } from '../../src-server/app';
 import { createCore, type Core } from '../../src-main/core/index';
 import type { Channel, Message } from '../../src-shared/domain';
 import type { IpcEvent } from '../../src-shared/ipc';
 import type { WidgetServerMessage } from '../../src-shared/widget-protocol';
 import { uuidv7 } from '../../src-shared/ids';
+import { until } from './support/wait';
+import { ADMIN, api, cleanupAfterEach } from './support/core-world';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 const AGENT = { email: 'ana@example.com', password: 'ana-password-1', name: 'Ana' };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function api<T>(server: { url: string }, token: string | null, method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? null : await res.json()) as T;
-}
+const { cleanups, tempDir } = cleanupAfterEach();
 
 /** A server with an admin, a web chat channel and one agent who is a member of it. */
 async function startWorld(dataDir: string, port = 0) {

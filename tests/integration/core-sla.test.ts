@@ -2,51 +2,20 @@
 // "Due soonest" / "At risk", OS notifications before and on breach (coalesced, once), none for a conversation answered
 // meanwhile (even offline, reply still in the outbox), do-not-disturb, and a breach that fired while the app was
 // closed arriving with the next sync.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type ThreadlineServer } from '../../src-server/app';
 import { createCore } from '../../src-main/core/index';
 import type { Channel } from '../../src-shared/domain';
 import type { IpcEvent, Notification } from '../../src-shared/ipc';
 import { ManualClock } from '../../src-shared/sla';
 import { uuidv7 } from '../../src-shared/ids';
+import { until } from './support/wait';
+import { ADMIN, api, cleanupAfterEach } from './support/core-world';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 const AGENT = { email: 'ana@example.com', password: 'ana-password-1', name: 'Ana' };
 const MIN = 60_000;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function api<T>(server: { url: string }, token: string | null, method: string, url: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? null : await res.json()) as T;
-}
+const { cleanups, tempDir } = cleanupAfterEach();
 
 async function world(clock: ManualClock) {
   const server = await createServer({ dataDir: tempDir('sla-server-'), port: 0, logLevel: 'silent', adminEmail: ADMIN.email, adminPassword: ADMIN.password, clock });

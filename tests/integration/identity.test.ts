@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubSignatureOf } from '../../src-server/channels/verify';
 import { api, addMember, makeAgent, makeChannel, startTestServer, type TestServer } from './server-support';
 import { startFakeGraph, waText, type FakeGraph } from './support/fake-graph';
+import { until } from './support/wait';
 
 const PHONE_ID = '106540352242922';
 const SECRETS = { accessToken: 'EAAG-identity-token', appSecret: 'wa-identity-secret', verifyToken: 'verify-identity' };
@@ -22,16 +23,6 @@ const mails: ParsedMail[] = [];
 let waChannel: string;
 let emailChannel: string;
 let chatChannel: string;
-
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function postWhatsApp(payload: unknown) {
   const raw = JSON.stringify(payload);
