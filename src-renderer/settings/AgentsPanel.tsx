@@ -6,7 +6,7 @@ import type { Agent, Role } from '../../src-shared/domain';
 import { useCall } from '../state/bridge-context';
 import { useChannels } from '../state/queries';
 import { CapacityFields } from './CapacityFields';
-import { CheckGroup, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin } from './common';
+import { CheckGroup, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin, SettingsList } from './common';
 import { fromCapacity, joinList, splitList, toCapacity, type FieldError } from './form-logic';
 
 const roles: Role[] = ['agent', 'supervisor', 'admin'];
@@ -23,27 +23,15 @@ export function AgentsPanel({ readOnly }: { readOnly: boolean }) {
       {ed.editing ? (
         <AgentForm key={ed.editing === 'new' ? 'new' : ed.editing.id} agent={ed.editing === 'new' ? null : ed.editing} onDone={ed.done} />
       ) : (
-        <>
-          <ul className="settings-list" aria-label={t('settings.section.agents')}>
-            {(agents.data ?? []).map((a) => (
-              <li key={a.id}>
-                <span>
-                  {a.name} <span className="muted small">({a.email} · {t(`admin.role.${a.role}`)})</span>
-                </span>
-                {!readOnly && (
-                  <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: a.name })} onClick={() => ed.edit(a)}>
-                    {t('settings.edit')}
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-          {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={() => ed.edit('new')}>
-              {t('admin.agents.add')}
-            </button>
-          )}
-        </>
+        <SettingsList
+          label={t('settings.section.agents')}
+          items={agents.data ?? []}
+          readOnly={readOnly}
+          detail={(a) => `(${a.email} · ${t(`admin.role.${a.role}`)})`}
+          onEdit={ed.edit}
+          addLabel={t('admin.agents.add')}
+          onAdd={() => ed.edit('new')}
+        />
       )}
     </>
   );

@@ -6,7 +6,7 @@ import type { EscalationRuleView, RoutingRuleView } from '../../src-shared/admin
 import { channelTypes, priorities, type ChannelType, type Priority } from '../../src-shared/domain';
 import type { RoutingConditions } from '../../src-shared/routing';
 import { useCall } from '../state/bridge-context';
-import { adminKey, CheckField, CheckGroup, DeleteButton, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin } from './common';
+import { adminKey, CheckField, CheckGroup, DeleteButton, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin, SettingsList } from './common';
 import { joinList, optionalNumber, splitList } from './form-logic';
 
 export function RoutingRulesPanel({ readOnly }: { readOnly: boolean }) {
@@ -201,37 +201,20 @@ export function EscalationPanel({ readOnly }: { readOnly: boolean }) {
           }}
         />
       ) : (
-        <>
-          <ul className="settings-list" aria-label={t('settings.section.escalation')}>
-            {(rules.data ?? []).map((r) => (
-              <li key={r.id}>
-                <span>
-                  {r.name} {!r.enabled && <span className="muted small">({t('admin.disabled')})</span>}
-                </span>
-                {!readOnly && (
-                  <span className="row-actions">
-                    <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: r.name })} onClick={() => ed.edit(r)}>
-                      {t('settings.edit')}
-                    </button>
-                    <DeleteButton
-                      name={r.name}
-                      onDelete={async () => {
-                        await call('admin.escalationRules.delete', { id: r.id });
-                        setDeleted(r.name);
-                        await invalidate();
-                      }}
-                    />
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-          {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={() => ed.edit('new')}>
-              {t('admin.escalation.add')}
-            </button>
-          )}
-        </>
+        <SettingsList
+          label={t('settings.section.escalation')}
+          items={rules.data ?? []}
+          readOnly={readOnly}
+          detail={(r) => (r.enabled ? null : `(${t('admin.disabled')})`)}
+          onEdit={ed.edit}
+          onDelete={async (r) => {
+            await call('admin.escalationRules.delete', { id: r.id });
+            setDeleted(r.name);
+            await invalidate();
+          }}
+          addLabel={t('admin.escalation.add')}
+          onAdd={() => ed.edit('new')}
+        />
       )}
     </>
   );

@@ -6,7 +6,7 @@ import type { CalendarView } from '../../src-shared/admin';
 import { channelTypes, priorities, type ChannelType, type Priority } from '../../src-shared/domain';
 import type { SlaPolicy } from '../../src-shared/sla';
 import { useCall } from '../state/bridge-context';
-import { CheckField, CheckGroup, DeleteButton, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin } from './common';
+import { CheckField, CheckGroup, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin, SettingsList } from './common';
 import { fromWarnings, fromWeekly, optionalNumber, slaTargetFields, toHolidays, toWarnings, toWeekly, weekdays } from './form-logic';
 
 function useDeletable() {
@@ -42,41 +42,20 @@ export function SlaPoliciesPanel({ readOnly }: { readOnly: boolean }) {
           }}
         />
       ) : (
-        <>
-          <ul className="settings-list" aria-label={t('settings.section.sla')}>
-            {(policies.data ?? []).map((p) => (
-              <li key={p.id}>
-                <span>
-                  {p.name}{' '}
-                  <span className="muted small">
-                    ({scope(p)} · {hours(p)}
-                    {p.enabled ? '' : ` · ${t('admin.disabled')}`})
-                  </span>
-                </span>
-                {!readOnly && (
-                  <span className="row-actions">
-                    <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: p.name })} onClick={() => ed.edit(p)}>
-                      {t('settings.edit')}
-                    </button>
-                    <DeleteButton
-                      name={p.name}
-                      onDelete={async () => {
-                        await call('admin.slaPolicies.delete', { id: p.id });
-                        del.setDeleted(p.name);
-                        await invalidate();
-                      }}
-                    />
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-          {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={() => ed.edit('new')}>
-              {t('admin.sla.add')}
-            </button>
-          )}
-        </>
+        <SettingsList
+          label={t('settings.section.sla')}
+          items={policies.data ?? []}
+          readOnly={readOnly}
+          detail={(p) => `(${scope(p)} · ${hours(p)}${p.enabled ? '' : ` · ${t('admin.disabled')}`})`}
+          onEdit={ed.edit}
+          onDelete={async (p) => {
+            await call('admin.slaPolicies.delete', { id: p.id });
+            del.setDeleted(p.name);
+            await invalidate();
+          }}
+          addLabel={t('admin.sla.add')}
+          onAdd={() => ed.edit('new')}
+        />
       )}
     </>
   );
@@ -202,37 +181,20 @@ export function BusinessHoursPanel({ readOnly }: { readOnly: boolean }) {
           }}
         />
       ) : (
-        <>
-          <ul className="settings-list" aria-label={t('settings.section.hours')}>
-            {(calendars.data ?? []).map((c) => (
-              <li key={c.id}>
-                <span>
-                  {c.name} <span className="muted small">({c.timeZone} · {t('admin.hours.holidayCount', { count: c.holidays.length })})</span>
-                </span>
-                {!readOnly && (
-                  <span className="row-actions">
-                    <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: c.name })} onClick={() => ed.edit(c)}>
-                      {t('settings.edit')}
-                    </button>
-                    <DeleteButton
-                      name={c.name}
-                      onDelete={async () => {
-                        await call('admin.calendars.delete', { id: c.id });
-                        del.setDeleted(c.name);
-                        await invalidate();
-                      }}
-                    />
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-          {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={() => ed.edit('new')}>
-              {t('admin.hours.add')}
-            </button>
-          )}
-        </>
+        <SettingsList
+          label={t('settings.section.hours')}
+          items={calendars.data ?? []}
+          readOnly={readOnly}
+          detail={(c) => `(${c.timeZone} · ${t('admin.hours.holidayCount', { count: c.holidays.length })})`}
+          onEdit={ed.edit}
+          onDelete={async (c) => {
+            await call('admin.calendars.delete', { id: c.id });
+            del.setDeleted(c.name);
+            await invalidate();
+          }}
+          addLabel={t('admin.hours.add')}
+          onAdd={() => ed.edit('new')}
+        />
       )}
     </>
   );

@@ -5,7 +5,7 @@ import type { Team } from '../../src-shared/admin';
 import { strategies, type Strategy } from '../../src-shared/routing';
 import { useCall } from '../state/bridge-context';
 import { CapacityFields } from './CapacityFields';
-import { CheckGroup, DeleteButton, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin } from './common';
+import { CheckGroup, LoadState, SavedLine, SelectField, SettingsForm, TextField, useAdminList, useEditing, useInvalidateAdmin, SettingsList } from './common';
 import { fromCapacity, optionalNumber, toCapacity } from './form-logic';
 
 export function TeamsPanel({ readOnly }: { readOnly: boolean }) {
@@ -31,40 +31,20 @@ export function TeamsPanel({ readOnly }: { readOnly: boolean }) {
           }}
         />
       ) : (
-        <>
-          <ul className="settings-list" aria-label={t('settings.section.teams')}>
-            {(teams.data ?? []).map((team) => (
-              <li key={team.id}>
-                <span>
-                  {team.name}{' '}
-                  <span className="muted small">
-                    ({t(`admin.strategy.${team.strategy}`)} · {t('admin.teams.memberCount', { count: team.memberIds.length })})
-                  </span>
-                </span>
-                {!readOnly && (
-                  <span className="row-actions">
-                    <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: team.name })} onClick={() => ed.edit(team)}>
-                      {t('settings.edit')}
-                    </button>
-                    <DeleteButton
-                      name={team.name}
-                      onDelete={async () => {
-                        await call('admin.teams.delete', { id: team.id });
-                        setDeleted(team.name);
-                        await invalidate();
-                      }}
-                    />
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-          {!readOnly && (
-            <button type="button" className="btn btn-primary" onClick={() => ed.edit('new')}>
-              {t('admin.teams.add')}
-            </button>
-          )}
-        </>
+        <SettingsList
+          label={t('settings.section.teams')}
+          items={teams.data ?? []}
+          readOnly={readOnly}
+          detail={(team) => `(${t(`admin.strategy.${team.strategy}`)} · ${t('admin.teams.memberCount', { count: team.memberIds.length })})`}
+          onEdit={ed.edit}
+          onDelete={async (team) => {
+            await call('admin.teams.delete', { id: team.id });
+            setDeleted(team.name);
+            await invalidate();
+          }}
+          addLabel={t('admin.teams.add')}
+          onAdd={() => ed.edit('new')}
+        />
       )}
     </>
   );

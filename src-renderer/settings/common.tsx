@@ -242,3 +242,47 @@ export function LoadState({ query }: { query: { isLoading: boolean; error: Error
   if (query.error) return <p role="alert" className="form-error">{t('admin.loadFailed', { message: query.error.message })}</p>;
   return null;
 }
+
+/**
+ * A section's list: each item with its detail, Edit (and Delete when the section allows it) unless read-only,
+ * then the Add button. One place for the markup every Settings section shares.
+ */
+export function SettingsList<T extends { id: string; name: string }>(props: {
+  label: string;
+  items: readonly T[];
+  readOnly: boolean;
+  detail: (item: T) => ReactNode;
+  onEdit: (item: T) => void;
+  onDelete?: (item: T) => Promise<void>;
+  addLabel: string;
+  onAdd: () => void;
+}) {
+  const { t } = useTranslation();
+  const { onDelete } = props;
+  return (
+    <>
+      <ul className="settings-list" aria-label={props.label}>
+        {props.items.map((item) => (
+          <li key={item.id}>
+            <span>
+              {item.name} <span className="muted small">{props.detail(item)}</span>
+            </span>
+            {!props.readOnly && (
+              <span className="row-actions">
+                <button type="button" className="btn btn-small" aria-label={t('settings.editNamed', { name: item.name })} onClick={() => props.onEdit(item)}>
+                  {t('settings.edit')}
+                </button>
+                {onDelete && <DeleteButton name={item.name} onDelete={() => onDelete(item)} />}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!props.readOnly && (
+        <button type="button" className="btn btn-primary" onClick={props.onAdd}>
+          {props.addLabel}
+        </button>
+      )}
+    </>
+  );
+}
