@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { makeWorld, BENCH_PASSWORD, type World, type WContact, type WConversation, type WMessage, type WAgent, type WChannel } from './world';
 
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface GeneratedData {
@@ -46,7 +46,7 @@ interface Sink {
   agent(a: WAgent, seq: number): void;
   channel(c: WChannel, seq: number): void;
   contact(c: WContact, seqs: number[]): void;
-  conversation(c: WConversation, seq: number): void;
+  conversation(c: WConversation, seq: number, messages: readonly WMessage[]): void;
   message(m: WMessage, seq: number): void;
   readMark(agentId: string, c: WConversation, seq: number): void;
   /** Called every `batch` conversations: commit and start the next transaction. */
@@ -67,7 +67,7 @@ function walk(world: World, sink: Sink, batch = 5000): { head: number; agentView
       continue;
     }
     const c = item.conversation;
-    sink.conversation(c, ++seq);
+    sink.conversation(c, ++seq, item.messages);
     for (const m of item.messages) sink.message(m, ++seq);
     if (agentView.has(c.channelId)) {
       agentViewConversations++;
@@ -82,6 +82,37 @@ function walk(world: World, sink: Sink, batch = 5000): { head: number; agentView
   }
   sink.flush();
   return { head: seq, agentViewConversations, agentViewMessages };
+}
+
+/** Counts and next-response intervals of a generated conversation (as conversation-stats.ts records them live). */
+function messageFacts(messages: readonly WMessage[]): { inbound: number; outbound: number; next: number[]; awaiting: string | null } {
+  let inbound = 0;
+  let outbound = 0;
+  let replied = false;
+  let awaiting: string | null = null;
+  const next: number[] = [];
+  for (const m of messages) {
+    if (m.direction === 'inbound') {
+      inbound++;
+      if (replied && awaiting === null) awaiting = m.createdAt;
+    } else if (m.direction === 'outbound') {
+      outbound++;
+      if (replied && awaiting !== null) next.push(Math.max(0, Date.parse(m.createdAt) - Date.parse(awaiting)));
+      awaiting = null;
+      replied = true;
+    }
+  }
+  return { inbound, outbound, next, awaiting };
+}
+
+const LABELS = ['billing', 'shipping', 'returns', 'technical', 'account', 'vip'];
+/** 0–2 labels per conversation, derived from its id (the world itself has none): the report's label grouping. */
+function labelsFor(id: string): string[] {
+  const h = parseInt(id.slice(-6), 16);
+  const n = h % 3;
+  const out = new Set<string>();
+  for (let k = 0; k < n; k++) out.add(LABELS[(h >> (4 + 3 * k)) % LABELS.length]!);
+  return [...out].sort();
 }
 
 const conversationJson = (c: WConversation) =>
@@ -126,9 +157,15 @@ export async function writeServer(dir: string, seed: number, scale: number): Pro
       `INSERT INTO conversations (id, contact_id, channel_id, status, assignee_id, subject, last_message_at, last_message_preview, last_inbound_at, is_demo, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
     ),
+    // With the report facts of 0012_metrics (src-server/domain/conversation-stats.ts keeps them on a live server).
     stats: db.prepare(
-      'INSERT INTO conversation_stats (conversation_id, channel_id, created_at, first_response_at, first_response_ms, resolved_at, resolution_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO conversation_stats (conversation_id, channel_id, created_at, first_response_at, first_response_ms, resolved_at, resolution_ms,
+         contact_id, assignee_id, priority, labels, last_assignee_id, first_response_policy_ms, resolution_policy_ms, awaiting_since,
+         next_response_list, next_response_policy_list, inbound_count, outbound_count, first_resolved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    label: db.prepare('INSERT INTO conversation_labels (conversation_id, label) VALUES (?, ?)'),
+    convLabels: db.prepare('UPDATE conversations SET labels = ? WHERE id = ?'),
     message: db.prepare(
       `INSERT INTO messages (id, conversation_id, channel_id, direction, text, status, author_id, author_name, external_id, failure_reason, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
@@ -155,9 +192,18 @@ export async function writeServer(dir: string, seed: number, scale: number): Pro
       const json = contactJson(c);
       c.channelIds.forEach((ch, k) => ins.change.run(seqs[k]!, 'contact', c.id, ch, json));
     },
-    conversation(c, seq) {
+    conversation(c, seq, messages) {
       ins.conversation.run(c.id, c.contactId, c.channelId, c.status, c.assigneeId, c.subject, c.lastMessageAt, c.lastMessagePreview, c.lastInboundAt, c.createdAt, c.updatedAt);
-      ins.stats.run(c.id, c.channelId, c.createdAt, c.firstResponseAt, ms(c.createdAt, c.firstResponseAt), c.resolvedAt, ms(c.createdAt, c.resolvedAt));
+      const f = messageFacts(messages);
+      const labels = labelsFor(c.id);
+      const labelsJson = labels.length ? JSON.stringify(labels) : null;
+      if (labelsJson) ins.convLabels.run(labelsJson, c.id);
+      for (const l of labels) ins.label.run(c.id, l);
+      // No SLA policies in the generated world: policy time = wall-clock time.
+      const first = ms(c.createdAt, c.firstResponseAt);
+      const resolution = ms(c.createdAt, c.resolvedAt);
+      const next = f.next.length ? f.next.join(',') : null;
+      ins.stats.run(c.id, c.channelId, c.createdAt, c.firstResponseAt, first, c.resolvedAt, resolution, c.contactId, c.assigneeId, labelsJson, c.assigneeId, first, resolution, f.awaiting, next, next, f.inbound, f.outbound, c.resolvedAt);
       ins.change.run(seq, 'conversation', c.id, c.channelId, conversationJson(c));
     },
     message(m, seq) {
@@ -174,6 +220,14 @@ export async function writeServer(dir: string, seed: number, scale: number): Pro
     },
   });
   db.prepare("UPDATE counters SET value = ? WHERE name = 'change_seq'").run(head);
+  // First-contact resolution facts: the contact's first inbound message (any conversation) after a first resolution.
+  db.exec(`UPDATE conversation_stats SET next_contact_at = (
+      SELECT MIN(m.created_at) FROM conversations c JOIN messages m ON m.conversation_id = c.id
+      WHERE c.contact_id = conversation_stats.contact_id AND m.direction = 'inbound' AND m.created_at > conversation_stats.first_resolved_at)
+    WHERE first_resolved_at IS NOT NULL`);
+  const breakRows = db.prepare('SELECT conversation_id AS id, first_resolved_at AS fr, next_contact_at AS nc FROM conversation_stats WHERE next_contact_at IS NOT NULL').all() as { id: string; fr: string; nc: string }[];
+  const setBreak = db.prepare('UPDATE conversation_stats SET fcr_break_ms = ? WHERE conversation_id = ?');
+  for (const r of breakRows) setBreak.run(Date.parse(r.nc) - Date.parse(r.fr), r.id);
   const now = new Date().toISOString();
   for (const [who, id] of [['agent', world.benchAgentId], ['supervisor', world.supervisorId]] as const) {
     ins.session.run(`bench-session-${who}`, id, sha256hex(tokenFor(seed, who)), now, '2099-01-01T00:00:00.000Z');

@@ -4,6 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { chooseBridge } from './bridge/choose';
 import { App, NoAccess } from './components/App';
+import { DashboardApp } from './dashboard/DashboardApp';
+import { isDashboardLocation } from './dashboard/window-links';
 import { initI18n } from './i18n';
 import { BridgeContext } from './state/bridge-context';
 import './styles.css';
@@ -25,7 +27,8 @@ root.render(
     {choice.kind === 'ready' ? (
       <BridgeContext.Provider value={choice.bridge}>
         <QueryClientProvider client={queryClient}>
-          <App />
+          {/* The same renderer serves the supervisor dashboard window, on its own route (docs/metrics.md). */}
+          {isDashboardLocation(window.location) ? <DashboardApp /> : <App />}
         </QueryClientProvider>
       </BridgeContext.Provider>
     ) : (

@@ -35,6 +35,9 @@ import { QueueFrames } from './routing/queue-frames';
 import { collabRoutes } from './api/collab-routes';
 import { routingRoutes } from './api/routing-routes';
 import { metricsRoutes } from './api/metrics-routes';
+import { csatApiRoutes, csatPageRoutes } from './api/csat-routes';
+import { CsatService, type CsatOptions } from './csat/service';
+import { qualityRoutes } from './api/quality-routes';
 import type { DeliveryOptions } from './channels/delivery';
 import type { MediaOptions } from './channels/media';
 
@@ -64,6 +67,8 @@ export interface ServerOptions {
   continuity?: { enabled?: boolean; reopenWindowMinutes?: number };
   /** Channel adapters: delivery queue timing (tests shorten it), and whether pollers (Telegram, IMAP) start. */
   channels?: { delivery?: Partial<DeliveryOptions>; receivers?: boolean; media?: Partial<MediaOptions> };
+  /** CSAT sender timing (docs/csat.md). */
+  csat?: Partial<CsatOptions>;
 }
 
 export interface ThreadlineServer {
@@ -115,6 +120,7 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
   hub.onSyncPeer = (agentId, delta) => void router.connection(agentId, delta).catch((err: unknown) => app.log.error({ err }, 'presence update failed'));
   const channels = new ChannelRuntime(store, commands, app.log, { dataDir: opts.dataDir, ...opts.channels });
   let publicUrl = opts.publicUrl?.replace(/\/+$/, '') ?? '';
+  const csat = new CsatService(channels, commands, hub, () => publicUrl, opts.csat);
   const ctx: ServerContext = {
     db: store.db,
     commands,
@@ -151,11 +157,15 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
       routingRoutes(api, ctx, router);
       collabRoutes(api, ctx);
       metricsRoutes(api, ctx);
+      csatApiRoutes(api, ctx);
+      qualityRoutes(api, ctx);
     });
     syncRoutes(app, ctx);
     webchatPageRoutes(app, ctx);
     webchatSocketRoutes(app, ctx);
+    await app.register(async (pages) => csatPageRoutes(pages, ctx));
     await channels.registerRoutes(app);
+    app.addHook('onClose', async () => csat.stop());
     app.addHook('onClose', async () => channels.stop());
 
     app.addHook('onClose', async () => slaScheduler?.stop());
@@ -171,6 +181,7 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     if (!publicUrl) publicUrl = `http://localhost:${port}`;
     await channels.start();
+    await csat.start();
     slaScheduler.start();
     router.start();
 

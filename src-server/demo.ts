@@ -104,7 +104,7 @@ export async function seedDemo(server: ThreadlineServer): Promise<DemoWorkspace>
   const setting = await db.selectFrom('settings').select('value').where('key', '=', CHANNEL_SETTING).executeTakeFirst();
   let channelId = setting?.value;
   if (!channelId || !(await db.selectFrom('channels').select('id').where('id', '=', channelId).executeTakeFirst())) {
-    channelId = (await server.commands.createChannel({ type: 'webchat', name: 'Website chat', config: { greeting: 'Hi! How can we help?' } })).id;
+    channelId = (await server.commands.createChannel({ type: 'webchat', name: 'Website chat', config: { greeting: 'Hi! How can we help?', csat: { enabled: true } } })).id;
     for (const a of DEMO_AGENTS) await server.commands.setMembership(channelId, agentIds[a.email]!, true);
     await seedConversations(server, channelId, agentIds);
     await db

@@ -1,5 +1,6 @@
 // Domain entities shared by server, desktop core, renderer and widget (CONTRACT.md §Core shapes).
 import { z } from 'zod';
+import { ConversationCsat } from './csat';
 
 export const channelTypes = ['webchat', 'email', 'whatsapp', 'messenger', 'instagram', 'telegram', 'line', 'sms', 'voice'] as const;
 export const ChannelType = z.enum(channelTypes);
@@ -93,6 +94,8 @@ export const Conversation = z.object({
   slaState: z.string().nullable().optional(),
   /** The SLA clocks (src-shared/sla SlaSnapshot), so the desktop counts down exactly as the server does. */
   sla: z.unknown().optional(),
+  /** The satisfaction survey sent when it was resolved (docs/csat.md); absent without one. */
+  csat: ConversationCsat.nullable().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

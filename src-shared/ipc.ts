@@ -9,6 +9,7 @@ import { adminIpcContract } from './admin';
 import { collabIpcContract } from './collab';
 import { identityIpcContract } from './identity/ipc';
 import { metricsIpcContract } from './metrics';
+import { qualityIpcContract } from './quality';
 import { PresenceStatus, RoutingEvent } from './routing';
 
 export const ConnectionState = z.enum(['signed-out', 'connecting', 'online', 'offline']);
@@ -74,6 +75,32 @@ export const ConversationDetail = z.object({
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 const none = z.object({}).strict();
+
+/**
+ * What another window (the supervisor's dashboard) can show in the main window: one conversation, or the inbox
+ * with filters. Electron: 'window.showInMain'; browser host: the same message on a BroadcastChannel (MAIN_WINDOW_CHANNEL).
+ */
+export const MainWindowLink = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('conversation'), conversationId: z.string().min(1).max(64) }).strict(),
+  z.object({ kind: z.literal('inbox'), view: InboxView, status: ConversationStatus.nullable(), channelId: z.string().min(1).max(64).nullable(), atRisk: z.boolean() }).strict(),
+]);
+export type MainWindowLink = z.infer<typeof MainWindowLink>;
+/** Browser host: the BroadcastChannel the main window's renderer listens on for MainWindowLink messages. */
+export const MAIN_WINDOW_CHANNEL = 'threadline:main-window';
+/** The dashboard's route: app://threadline/dashboard (Electron) and http://127.0.0.1:PORT/dashboard (browser host). */
+export const DASHBOARD_PATH = '/dashboard';
+
+/**
+ * Windows (desktop shell only): the shell's IPC router answers these itself, the core never does; over the browser
+ * host they answer `unsupported` (the renderer opens a tab and uses MAIN_WINDOW_CHANNEL instead).
+ */
+export const windowIpcContract = {
+  /** Open (or focus) the supervisor dashboard window; `forbidden` unless the signed-in role is supervisor or admin. */
+  'window.openDashboard': { args: none, result: z.null() },
+  /** Reveal the main window and show the link there (a conversation like a threadline:// deep link, or inbox filters). */
+  'window.showInMain': { args: MainWindowLink, result: z.null() },
+} as const;
+export type WindowMethod = keyof typeof windowIpcContract;
 
 export const ipcContract = {
   'session.state': { args: none, result: SessionState },
@@ -144,6 +171,10 @@ export const ipcContract = {
   ...identityIpcContract,
   /** Supervisor dashboard (src-shared/metrics.ts): live queue/agent/SLA numbers and response times. */
   ...metricsIpcContract,
+  /** Quality review (src-shared/quality.ts): rubric, weekly samples, reviews, results. */
+  ...qualityIpcContract,
+  /** Desktop windows (the shell answers these, not the core). */
+  ...windowIpcContract,
   /** The original of a message (sanitised e-mail HTML, full text): shown on demand, in a sandboxed frame. */
   'message.original': { args: z.object({ messageId: z.string().max(64) }), result: z.object({ html: z.string().nullable(), text: z.string() }) },
 } as const;
@@ -185,6 +216,8 @@ export const IpcEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), state: SessionState }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), who: z.enum(['customer', 'agent']), name: z.string(), on: z.boolean() }),
   z.object({ type: z.literal('navigate'), conversationId: z.string() }),
+  /** The dashboard window asked the main window to show the inbox with these filters (MainWindowLink 'inbox'). */
+  z.object({ type: z.literal('showInbox'), view: InboxView, status: ConversationStatus.nullable(), channelId: z.string().nullable(), atRisk: z.boolean() }),
   /** Another agent opened (on) / left a conversation, or is writing a reply in it. */
   z.object({ type: z.literal('viewing'), conversationId: z.string(), agentId: z.string(), name: z.string(), on: z.boolean(), replying: z.boolean() }),
   z.object({ type: z.literal('rejected'), mutation: z.string(), conversationId: z.string().nullable(), code: RejectCode, message: z.string() }),
@@ -223,10 +256,12 @@ export interface ThreadlineBridge {
   onEvent(listener: (event: IpcEvent) => void): () => void;
 }
 
-/** Validate and dispatch one call against a handler table: used by the Electron IPC router and the browser host alike. */
-export type IpcHandlers = { [M in IpcMethod]: (args: IpcParsedArgs<M>) => Promise<IpcValue<M>> };
+/** The core's handler table: every method except the windows', which only the Electron shell serves. */
+export type IpcHandlers = { [M in Exclude<IpcMethod, WindowMethod>]: (args: IpcParsedArgs<M>) => Promise<IpcValue<M>> };
+export type WindowHandlers = { [M in WindowMethod]: (args: IpcParsedArgs<M>) => Promise<IpcValue<M>> };
 
-export async function dispatchIpc(handlers: IpcHandlers, method: unknown, rawArgs: unknown): Promise<IpcResult<unknown>> {
+/** Validate and dispatch one call against a handler table: used by the Electron IPC router and the browser host alike. */
+export async function dispatchIpc(handlers: IpcHandlers & Partial<WindowHandlers>, method: unknown, rawArgs: unknown): Promise<IpcResult<unknown>> {
   // hasOwn, not `in`: inherited names such as '__proto__' or 'toString' are not methods.
   if (typeof method !== 'string' || !Object.hasOwn(ipcContract, method)) {
     return { ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}` } };
@@ -236,8 +271,10 @@ export async function dispatchIpc(handlers: IpcHandlers, method: unknown, rawArg
   if (!parsed.success) {
     return { ok: false, error: { code: 'invalid_args', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ') } };
   }
+  const handler = (handlers as Partial<Record<IpcMethod, (a: unknown) => Promise<unknown>>>)[m];
+  // A window method where there are no windows to open (the browser host).
+  if (!handler) return { ok: false, error: { code: 'unsupported', message: `${m} is only available in the desktop app` } };
   try {
-    const handler = handlers[m] as (a: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };

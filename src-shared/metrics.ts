@@ -94,15 +94,6 @@ export const LiveMetrics = z.object({
 });
 export type LiveMetrics = z.infer<typeof LiveMetrics>;
 
-/** Renderer ⇄ core: the dashboard's calls (the core calls the REST API with the session token; agents get forbidden). */
-export const metricsIpcContract = {
-  'metrics.live': { args: z.object({}).strict(), result: LiveMetrics },
-  'metrics.responseTimes': {
-    args: z.object({ from: IsoTime.optional(), to: IsoTime.optional(), groupBy: MetricsGroupBy.default('channel') }).strict(),
-    result: ResponseTimesReport,
-  },
-} as const;
-
 // ── Reports (issue 8, second part): every metric per group, trend, drill-down ─────────────────────────────
 // One endpoint answers the whole table a supervisor reads: GET /api/v1/metrics/report. Definitions in docs/metrics.md.
 
@@ -192,6 +183,8 @@ export const TrendQuery = z
     from: IsoTime,
     to: IsoTime,
     interval: z.enum(['hour', 'day']).default('day'),
+    /** The clock of firstResponseMedianMs (as in the report). */
+    clock: MetricsClock.default('business'),
   })
   .strict()
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
@@ -247,3 +240,48 @@ export type DrillItem = z.infer<typeof DrillItem>;
 /** Every matching conversation (no cap; newest first). */
 export const DrillResult = z.object({ metric: DrillMetric, items: z.array(DrillItem) });
 export type DrillResult = z.infer<typeof DrillResult>;
+
+// ── Renderer ⇄ core ──────────────────────────────────────────────────────────────────────────────────────────
+// Below the shapes it uses. The ipc args mirror the REST queries without `format` (CSV goes through exportCsv).
+
+const ReportArgs = z
+  .object({
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    groupBy: ReportGroupBy.default('channel'),
+    clock: MetricsClock.default('business'),
+    fcrWindowDays: z.number().int().min(1).max(90).default(7),
+  })
+  .strict();
+
+const DrillArgs = z
+  .object({
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    groupBy: ReportGroupBy.default('channel'),
+    /** The row's key; null = the null-key row (sent as `none`); omitted = the total row. */
+    key: z.string().min(1).max(200).nullable().optional(),
+    metric: DrillMetric,
+    fcrWindowDays: z.number().int().min(1).max(90).default(7),
+  })
+  .strict();
+
+/** The dashboard's calls (the core calls the REST API with the session token; agents get forbidden). */
+export const metricsIpcContract = {
+  'metrics.live': { args: z.object({}).strict(), result: LiveMetrics },
+  'metrics.responseTimes': {
+    args: z.object({ from: IsoTime.optional(), to: IsoTime.optional(), groupBy: MetricsGroupBy.default('channel') }).strict(),
+    result: ResponseTimesReport,
+  },
+  /** GET /api/v1/metrics/report. */
+  'metrics.report': { args: ReportArgs, result: Report },
+  /** GET /api/v1/metrics/trend. */
+  'metrics.trend': { args: z.object({ from: IsoTime, to: IsoTime, interval: z.enum(['hour', 'day']).default('day'), clock: MetricsClock.default('business') }).strict(), result: Trend },
+  /** GET /api/v1/metrics/conversations: the conversations behind one number. */
+  'metrics.drill': { args: DrillArgs, result: DrillResult },
+  /** The report or a drill-down list as the server's CSV text (every row, no cap); the renderer saves it. */
+  'metrics.exportCsv': {
+    args: z.discriminatedUnion('kind', [ReportArgs.extend({ kind: z.literal('report') }), DrillArgs.extend({ kind: z.literal('drill') })]),
+    result: z.string(),
+  },
+} as const;

@@ -28,12 +28,23 @@ export const WidgetMessage = z.object({
 });
 export type WidgetMessage = z.infer<typeof WidgetMessage>;
 
+/** A satisfaction survey shown inline in the chat (docs/csat.md); `score` is set once the customer answered. */
+export const WidgetCsat = z.object({
+  token: z.string().max(64),
+  question: z.string(),
+  score: z.number().int().min(1).max(5).nullable(),
+  comment: z.string().nullable(),
+});
+export type WidgetCsat = z.infer<typeof WidgetCsat>;
+
 export const WidgetClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), identity: WidgetIdentity }),
   z.object({ type: z.literal('message'), clientMessageId: z.string().min(8).max(64), text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }),
   z.object({ type: z.literal('typing'), on: z.boolean() }),
   /** The widget has shown these agent messages to the customer: they become `delivered`. */
   z.object({ type: z.literal('delivered'), messageIds: z.array(z.string()).max(500) }),
+  /** The customer's rating of a survey the server showed (a second one updates it); never a message. */
+  z.object({ type: z.literal('csat'), token: z.string().min(1).max(64), score: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() }),
 ]);
 export type WidgetClientMessage = z.infer<typeof WidgetClientMessage>;
 
@@ -44,6 +55,8 @@ export const WidgetServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), on: z.boolean(), name: z.string() }),
   /** Routing (docs/routing.md): the customer's 1-based place in the queue while nobody has taken the chat; null once assigned. */
   z.object({ type: z.literal('queue'), position: z.number().int().positive().nullable() }),
+  /** A survey to show (score null) or the answer as recorded (score set). */
+  z.object({ type: z.literal('csat'), survey: WidgetCsat }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clientMessageId: z.string().optional() }),
 ]);
 export type WidgetServerMessage = z.infer<typeof WidgetServerMessage>;

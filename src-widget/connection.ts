@@ -1,7 +1,7 @@
 // The customer's WebSocket to /ws/widget: hello → welcome, then live. It owns the resend rule:
 // after every welcome all unacknowledged messages go out again, oldest first, with their original
 // clientMessageId, so a message sent during a drop arrives exactly once.
-import type { WidgetClientMessage, WidgetIdentity, WidgetMessage, WidgetServerMessage } from '../src-shared/widget-protocol';
+import type { WidgetClientMessage, WidgetCsat, WidgetIdentity, WidgetMessage, WidgetServerMessage } from '../src-shared/widget-protocol';
 import { backoffDelay } from '../src-shared/backoff';
 
 /** A customer waiting on a reply should not wait long after the server is back: capped at 10 s. */
@@ -29,6 +29,8 @@ export interface ConnectionEvents {
   /** A message the server refused for good: it has left the outbox. */
   refused(clientMessageId: string, message: string): void;
   error(code: string, message: string): void;
+  /** A satisfaction survey to show (score null), or the rating as recorded (docs/csat.md). */
+  csat(survey: WidgetCsat): void;
 }
 
 export interface ConnectionOptions {
@@ -68,6 +70,10 @@ export function parseServerMessage(raw: unknown): WidgetServerMessage | null {
       return m.position === null || (typeof m.position === 'number' && Number.isInteger(m.position) && m.position > 0) ? (m as WidgetServerMessage) : null;
     case 'error':
       return typeof m.code === 'string' && typeof m.message === 'string' ? (m as WidgetServerMessage) : null;
+    case 'csat': {
+      const s = m.survey as Record<string, unknown> | null;
+      return s && typeof s.token === 'string' && typeof s.question === 'string' && (s.score === null || typeof s.score === 'number') ? (m as WidgetServerMessage) : null;
+    }
     default:
       return null;
   }
@@ -148,6 +154,13 @@ export class WidgetConnection {
     for (const id of ids) this.reported.add(id);
   }
 
+  /** The customer's rating of a survey (sent only while connected; the form stays until the server confirms). */
+  rate(token: string, score: number, comment: string): boolean {
+    if (!this.socket || this.socket.readyState !== OPEN || !this.ready) return false;
+    this.transmit({ type: 'csat', token, score, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    return true;
+  }
+
   private setStatus(status: ConnectionStatus): void {
     if (status === this.currentStatus) return;
     this.currentStatus = status;
@@ -225,6 +238,9 @@ export class WidgetConnection {
         return;
       case 'queue':
         ev.queue?.(msg.position);
+        return;
+      case 'csat':
+        ev.csat?.(msg.survey);
         return;
       case 'error':
         if (msg.clientMessageId && !transientCodes.has(msg.code)) {

@@ -18,4 +18,12 @@ export const strings = {
   tooLong: (max: number) => `Your message is too long (at most ${max} characters).`,
   empty: 'Send us a message — we usually reply within a few minutes.',
   newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  csatTitle: 'Rate our help',
+  csatScore: (n: number) => `${n} out of 5`,
+  csatScoreWords: ['', 'Very bad', 'Bad', 'OK', 'Good', 'Excellent'],
+  csatComment: 'Anything to add? (optional)',
+  csatSend: 'Send rating',
+  csatChoose: 'Choose a rating first.',
+  csatOffline: 'Not connected; try again in a moment.',
+  csatThanks: (n: number) => `Thank you! You rated our help ${n} out of 5.`,
 };

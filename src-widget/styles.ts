@@ -67,5 +67,21 @@ button.send {
   display: flex; align-items: center; justify-content: center;
 }
 .badge[hidden] { display: none; }
+.csat { border-top: 1px solid var(--border); padding: 10px 16px; background: var(--surface); }
+.csat[hidden] { display: none; }
+.csat h2 { font-size: .95rem; margin: 0 0 6px; }
+.csat p { margin: 0; font-size: .9rem; }
+.csat .csat-form { display: block; padding: 0; border: none; }
+.csat fieldset { border: none; margin: 0 0 6px; padding: 0; }
+.csat legend { font-size: .9rem; margin-bottom: 6px; padding: 0; }
+.csat .scores { display: flex; gap: 6px; }
+.csat .score { flex: 1; display: flex; flex-direction: column; align-items: center; gap: 2px; border: 1px solid var(--border); border-radius: 8px; padding: 4px 2px; cursor: pointer; background: var(--bg); }
+.csat .score:has(input:checked) { border-color: var(--accent); box-shadow: 0 0 0 2px var(--accent) inset; }
+.csat .score small { font-size: .7rem; color: var(--muted); }
+.csat-comment { display: block; font-size: .82rem; margin: 4px 0 2px; }
+.csat textarea { width: 100%; min-height: 40px; }
+.csat button.send { margin-top: 6px; }
+.csat-error { color: var(--danger); font-size: .82rem; }
+.csat-error:empty { display: none; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

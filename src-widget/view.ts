@@ -2,6 +2,7 @@
 import { css } from './styles';
 import { strings } from './strings';
 import type { ChatItem } from './timeline';
+import type { WidgetCsat } from '../src-shared/widget-protocol';
 
 type Attrs = Record<string, string>;
 
@@ -40,6 +41,8 @@ export interface ViewCallbacks {
   typing(on: boolean): void;
   /** The panel became visible (floating mode), or the page mode view mounted. */
   opened(): void;
+  /** The customer rated a survey; false when it could not be sent now. */
+  rate(token: string, score: number, comment: string): boolean;
 }
 
 export class ChatView {
@@ -57,6 +60,7 @@ export class ChatView {
   private readonly badge: HTMLElement | null = null;
   private readonly badgeText: HTMLElement | null = null;
   private readonly nodes = new Map<string, HTMLLIElement>();
+  private readonly csatBox: HTMLElement;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private unread = 0;
@@ -81,10 +85,11 @@ export class ChatView {
     this.typingLine = el('div', { class: 'typing', 'aria-live': 'polite' });
     this.queueLine = el('div', { class: 'queue', role: 'status' });
     this.notice = el('div', { class: 'notice', role: 'alert' });
+    this.csatBox = el('section', { class: 'csat', 'aria-labelledby': 'tl-csat-title', hidden: '' });
     this.input = el('textarea', { 'aria-label': strings.yourMessage, placeholder: strings.placeholder, rows: '1', maxlength: '10000' });
     const sendButton = el('button', { type: 'submit', class: 'send' }, [strings.send]);
     const form = el('form', {}, [this.input, sendButton]);
-    this.panel = el('section', { class: 'panel', id: 'tl-panel', 'aria-labelledby': 'tl-title' }, [header, this.status, this.log, this.queueLine, this.typingLine, this.notice, form]);
+    this.panel = el('section', { class: 'panel', id: 'tl-panel', 'aria-labelledby': 'tl-title' }, [header, this.status, this.log, this.csatBox, this.queueLine, this.typingLine, this.notice, form]);
     this.title.id = 'tl-title';
     root.append(this.panel);
 
@@ -172,6 +177,45 @@ export class ChatView {
   /** Routing: "You are number 3 in the queue" while waiting; cleared once an agent has the chat. */
   showQueue(position: number | null): void {
     this.queueLine.textContent = position === null ? '' : strings.queuePosition(position);
+  }
+
+  /**
+   * The inline satisfaction survey (docs/csat.md): a radio group 1–5 with accessible names, an optional comment,
+   * and a send button; once the server confirms the rating, a thank-you line replaces the form.
+   */
+  showCsat(survey: WidgetCsat): void {
+    const box = this.csatBox;
+    box.replaceChildren();
+    box.hidden = false;
+    const title = el('h2', { id: 'tl-csat-title' }, [strings.csatTitle]);
+    if (survey.score !== null) {
+      box.append(title, el('p', { role: 'status' }, [strings.csatThanks(survey.score)]));
+      return;
+    }
+    const options = [1, 2, 3, 4, 5].map((n) =>
+      el('label', { class: 'score' }, [el('input', { type: 'radio', name: 'tl-csat-score', value: String(n), 'aria-label': strings.csatScore(n) }), el('span', { 'aria-hidden': 'true' }, [String(n)]), el('small', { 'aria-hidden': 'true' }, [strings.csatScoreWords[n]!])]),
+    );
+    const legend = el('legend', {}, [survey.question]);
+    const comment = el('textarea', { id: 'tl-csat-comment', rows: '2', maxlength: '2000' });
+    const error = el('p', { class: 'csat-error', role: 'alert' });
+    const form = el('form', { class: 'csat-form' }, [
+      el('fieldset', {}, [legend, el('div', { class: 'scores' }, options)]),
+      el('label', { for: 'tl-csat-comment', class: 'csat-comment' }, [strings.csatComment]),
+      comment,
+      el('button', { type: 'submit', class: 'send' }, [strings.csatSend]),
+      error,
+    ]);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const picked = form.querySelector<HTMLInputElement>('input[name="tl-csat-score"]:checked');
+      if (!picked) {
+        error.textContent = strings.csatChoose;
+        return;
+      }
+      error.textContent = this.cb.rate(survey.token, Number(picked.value), comment.value) ? '' : strings.csatOffline;
+    });
+    box.append(title, form);
+    this.scrollToEnd();
   }
 
   /** Count agent messages that arrived while the floating panel was closed. */

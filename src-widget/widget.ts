@@ -72,6 +72,7 @@ function start(config: WidgetConfig): void {
     },
     typing: (on) => connection?.setTyping(on),
     opened: () => ensureConnected(),
+    rate: (token, score, comment) => connection?.rate(token, score, comment) ?? false,
   });
 
   function ensureConnected(): WidgetConnection {
@@ -108,6 +109,10 @@ function start(config: WidgetConfig): void {
           view.render(timeline.list());
         },
         error: (_code, message) => view.showNotice(message),
+        csat(survey) {
+          view.showCsat(survey);
+          if (survey.score === null) view.noteIncoming(1);
+        },
       },
     });
     connection.start();

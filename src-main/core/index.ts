@@ -16,6 +16,7 @@ import { uploadAttachment } from './outbound-media';
 import { saveChannel } from './admin-channels';
 import { adminHandlers } from './admin-settings';
 import { metricsHandlers } from './metrics';
+import { qualityHandlers } from './quality';
 import { identityHandlers } from './identity';
 import { PresenceController } from './presence';
 import { collabHandlers, collabNotifications, mentionsFor, withPresence } from './collab';
@@ -304,6 +305,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     // Settings area: REST with the session token; the server answers 403 to agents (and to supervisors' writes).
     ...adminHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
     ...metricsHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
+    ...qualityHandlers(() => (serverUrl && token ? { serverUrl, token } : null)),
     // One customer, one thread: local search (offline), profile, suggestions, timeline, reply channels (identity.ts).
     ...identityHandlers({ cache, server: () => (serverUrl && token ? { serverUrl, token } : null) }),
     'templates.list': (a) => {

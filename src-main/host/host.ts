@@ -170,7 +170,10 @@ function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, render
   }
   const root = path.resolve(rendererDir);
   let file = path.resolve(root, `.${pathname}`);
-  // Never outside the renderer folder; unknown paths get the app (client-side routes).
+  // Never outside the renderer folder; unknown paths get the app (client-side routes), among them the supervisor
+  // dashboard's own route, DASHBOARD_PATH (/dashboard): the renderer picks the dashboard app there. Its tab gets
+  // the secret in the hash like the start URL, so the /ipc secret + Origin check is the same for both tabs.
+  // Every tab's socket subscribes to the core's events (attachIpc), so the dashboard tab refreshes like the main one.
   if (!file.startsWith(root + path.sep) && file !== root) file = index;
   if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.extname(pathname) ? '' : index;
   if (!file) {

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
-import { ATTACHMENTS_UPLOAD_PATH, MAX_UPLOAD_BYTES } from '../../src-shared/ipc';
+import { ATTACHMENTS_UPLOAD_PATH, DASHBOARD_PATH, MAX_UPLOAD_BYTES } from '../../src-shared/ipc';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME } from './security';
 import type { ProtocolPort } from './ports';
 
@@ -134,7 +134,8 @@ export function createAppProtocolHandler(rendererDir: string, attachments?: () =
     }
     // Encoded slashes and backslashes decode into separators: resolve, then insist we are still inside root.
     if (relative.includes('\0')) return plain(400, 'Bad URL');
-    if (relative === '/' || relative === '') relative = '/index.html';
+    // The dashboard window's route is the same renderer (it reads its location to pick the dashboard app).
+    if (relative === '/' || relative === '' || relative === DASHBOARD_PATH) relative = '/index.html';
     const candidate = path.resolve(root, `.${path.sep}${relative}`);
     if (!isInside(root, candidate)) return plain(403, 'Forbidden');
 

@@ -1,10 +1,12 @@
 // App lifecycle: single instance, deep links, then on 'ready' the core, the IPC router, the window,
 // the tray and notifications; on quit the core is closed before the process exits.
 import { parseDeepLink } from '../../src-shared/ipc';
-import type { IpcEvent } from '../../src-shared/ipc';
+import type { IpcEvent, MainWindowLink, WindowHandlers } from '../../src-shared/ipc';
+import type { Role } from '../../src-shared/domain';
+import { canOpenDashboard, createDashboardWindow, type DashboardWindowController } from './dashboard-window';
 import { createAppProtocolHandler, registerAppScheme, type AttachmentBackend } from './app-protocol';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './deep-link';
-import { installIpcRouter, WindowRegistry } from './ipc-router';
+import { installIpcRouter, sendEvent, WindowRegistry } from './ipc-router';
 import { createNotifier } from './notifications';
 import type { CoreLike, CreateCore, ElectronPorts, WindowPort } from './ports';
 import { APP_SCHEME, hardenWebContents, permissionCheckHandler, permissionRequestHandler } from './security';
@@ -38,6 +40,8 @@ export interface ShellOptions {
   idleIntervalMs?: number;
   /** Shown once as OS notifications after start (e.g. managed-configuration problems). */
   notices?: Array<{ title: string; body: string }>;
+  /** Told whenever the signed-in role starts or stops allowing the dashboard (main.ts rebuilds the app menu). */
+  onDashboardAccess?: (allowed: boolean) => void;
 }
 
 export interface ShellRuntime {
@@ -46,6 +50,9 @@ export interface ShellRuntime {
   windows: WindowRegistry;
   tray: TrayController;
   openConversation(conversationId: string): void;
+  /** The supervisor dashboard window (menu, tray, header button); false when the role does not allow it. */
+  openDashboard(): boolean;
+  dashboard: DashboardWindowController;
   updater: Updater | null;
 }
 
@@ -81,8 +88,17 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
     }
     revealWindow(runtime.window);
     // Until the renderer has loaded it has no listener: hold the link for did-finish-load.
+    // Only the main window navigates (the dashboard window shows no conversations).
     if (runtime.window.webContents.isLoading()) pendingConversation = conversationId;
-    else runtime.windows.broadcast({ type: 'navigate', conversationId });
+    else sendEvent(runtime.window, { type: 'navigate', conversationId });
+  };
+
+  /** The dashboard's drill-down: a conversation (like a deep link) or inbox filters, shown in the main window. */
+  const showInMain = (link: MainWindowLink) => {
+    if (link.kind === 'conversation') return openConversation(link.conversationId);
+    if (!runtime) return;
+    revealWindow(runtime.window);
+    sendEvent(runtime.window, { type: 'showInbox', view: link.view, status: link.status, channelId: link.channelId, atRisk: link.atRisk });
   };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, electron.shell));
@@ -113,9 +129,19 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
     const core = await opts.createCore({ dataDir: app.getPath('userData') });
     if (core.fetchAttachment && core.uploadAttachment) attachments = { fetchAttachment: (id) => core.fetchAttachment!(id), uploadAttachment: (a) => core.uploadAttachment!(a) };
     const windows = new WindowRegistry();
+    // The signed-in role decides whether the dashboard may open; 'session' events keep it current.
+    let role: Role | null = null;
+    const dashboard = createDashboardWindow(electron.BrowserWindow, { preloadPath: opts.preloadPath, iconPath: opts.iconPath, windows, role: () => role });
+    const windowHandlers: WindowHandlers = {
+      'window.openDashboard': async () => {
+        if (!dashboard.open()) throw Object.assign(new Error('The dashboard is for supervisors and administrators.'), { code: 'forbidden' });
+        return null;
+      },
+      'window.showInMain': async (link) => (showInMain(link), null),
+    };
     // draft.save calls are counted so "restart now" can wait for the last one.
     const drafts = trackDraftSaves(core.handlers);
-    teardown.push(installIpcRouter(electron.ipcMain, drafts.handlers, windows));
+    teardown.push(installIpcRouter(electron.ipcMain, { ...drafts.handlers, ...windowHandlers }, windows));
 
     const window = createMainWindow(electron.BrowserWindow, { preloadPath: opts.preloadPath, iconPath: opts.iconPath, isQuitting: () => quitting });
     windows.add(window);
@@ -123,10 +149,20 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
       if (!pendingConversation) return;
       const conversationId = pendingConversation;
       pendingConversation = null;
-      windows.broadcast({ type: 'navigate', conversationId });
+      sendEvent(window, { type: 'navigate', conversationId });
     });
 
-    const tray = createTray(electron, { iconPath: opts.trayIconPath, onOpen: () => revealWindow(window), onQuit: () => app.quit() });
+    const tray = createTray(electron, { iconPath: opts.trayIconPath, onOpen: () => revealWindow(window), onQuit: () => app.quit(), onDashboard: () => dashboard.open() });
+    let dashboardAllowed: boolean | null = null;
+    const setRole = (next: Role | null) => {
+      role = next;
+      const allowed = canOpenDashboard(next);
+      if (allowed === dashboardAllowed) return;
+      dashboardAllowed = allowed;
+      tray.setDashboardAllowed(allowed);
+      opts.onDashboardAccess?.(allowed);
+    };
+    setRole(await core.handlers['session.state']({}).then((s) => s.agent?.role ?? null, () => null));
     teardown.push(() => tray.destroy());
     const unread = createCoalescedCounter(() => countUnread(core.handlers), (n) => tray.setUnread(n), opts.unreadDelayMs);
     teardown.push(() => unread.close());
@@ -134,6 +170,8 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
 
     teardown.push(
       core.onEvent((event: IpcEvent) => {
+        if (event.type === 'session') setRole(event.state.agent?.role ?? null);
+        dashboard.onEvent(event);
         windows.broadcast(event);
         if (event.type === 'notify' && opts.notificationsEnabled !== false) notifier.show(event.notification);
         if (event.type === 'changed' || event.type === 'session') unread.schedule();
@@ -155,7 +193,7 @@ export function startShell(electron: ElectronPorts, opts: ShellOptions): ShellHa
       : null;
     if (updater) teardown.push(() => updater.stop());
 
-    runtime = { core, window, windows, tray, openConversation, updater };
+    runtime = { core, window, windows, tray, openConversation, openDashboard: () => dashboard.open(), dashboard, updater };
     return runtime;
   });
 

@@ -2,7 +2,7 @@
 // frame of one of our windows showing app://threadline; then dispatchIpc validates it against the
 // contract, so nothing malformed reaches the core.
 import { dispatchIpc, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, ipcContract } from '../../src-shared/ipc';
-import type { IpcEvent, IpcHandlers, IpcResult } from '../../src-shared/ipc';
+import type { IpcEvent, IpcHandlers, IpcResult, WindowHandlers } from '../../src-shared/ipc';
 import { isAppUrl } from './security';
 import type { InvokeEventLike, IpcMainPort, WindowPort } from './ports';
 
@@ -26,10 +26,15 @@ export class WindowRegistry {
     return [...this.windows].filter((w) => !w.isDestroyed() && !w.webContents.isDestroyed());
   }
 
-  /** Push one event to every renderer. */
+  /** Push one event to every renderer (the main window and the dashboard alike). */
   broadcast(event: IpcEvent): void {
-    for (const w of this.live()) w.webContents.send(IPC_EVENT_CHANNEL, event);
+    for (const w of this.live()) sendEvent(w, event);
   }
+}
+
+/** Push one event to one window's renderer (e.g. 'navigate' to the main window only). */
+export function sendEvent(win: WindowPort, event: IpcEvent): void {
+  if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event);
 }
 
 const unknownMethod = (method: unknown): IpcResult<never> => ({ ok: false, error: { code: 'unknown_method', message: `Unknown method ${String(method)}` } });
@@ -41,7 +46,8 @@ export function isTrustedSender(event: InvokeEventLike, windows: WindowRegistry)
   return isAppUrl(frame.url) && windows.has(event.sender.id);
 }
 
-export function installIpcRouter(ipcMain: IpcMainPort, handlers: IpcHandlers, windows: WindowRegistry): () => void {
+/** `handlers`: the core's table, plus the shell's own window methods (window.openDashboard, window.showInMain). */
+export function installIpcRouter(ipcMain: IpcMainPort, handlers: IpcHandlers & Partial<WindowHandlers>, windows: WindowRegistry): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method, args) => {
     if (!isTrustedSender(event, windows)) return FORBIDDEN;
     // Own keys only: `'toString' in ipcContract` is true, and must not reach the dispatcher.

@@ -78,6 +78,20 @@ const unpackagedScript = process.defaultApp ? process.argv[1] : undefined;
 const { autoUpdater } = electronUpdater;
 autoUpdater.logger = log.scope('updater');
 
+// The application menu; rebuilt when the signed-in role starts or stops allowing the supervisor dashboard.
+let openDashboard: (() => void) | undefined;
+function setAppMenu(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate(process.platform, {
+        exportDiagnostics: () => void exportDiagnosticsInteractively().catch((err: unknown) => log.scope('diagnostics').error(`export failed: ${(err as Error).message}`)),
+        openLogs: () => void shell.openPath(logging.logDir),
+        openDashboard,
+      }),
+    ),
+  );
+}
+
 const handle = startShell(
   { app, BrowserWindow, ipcMain, protocol, session, shell, Tray, Menu, Notification },
   {
@@ -95,6 +109,10 @@ const handle = startShell(
     protocolClient: unpackagedScript ? { path: process.execPath, args: [path.resolve(unpackagedScript)] } : undefined,
     notificationsEnabled: managed.config.notifications.enabled,
     idle: { getSystemIdleTime: () => powerMonitor.getSystemIdleTime() },
+    onDashboardAccess: (allowed) => {
+      openDashboard = allowed ? () => void handle.ready.then((rt) => rt?.openDashboard()) : undefined;
+      setAppMenu();
+    },
     notices: managed.problems.length
       ? [{ title: 'Threadline configuration problem', body: `${managed.problems.length} problem(s) in ${[...new Set(managed.problems.map((p) => p.file))].join(', ')}; safe defaults are used. Details are in the log.` }]
       : [],
@@ -114,16 +132,7 @@ const handle = startShell(
   },
 );
 
-void app.whenReady().then(() => {
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate(process.platform, {
-        exportDiagnostics: () => void exportDiagnosticsInteractively().catch((err: unknown) => log.scope('diagnostics').error(`export failed: ${(err as Error).message}`)),
-        openLogs: () => void shell.openPath(logging.logDir),
-      }),
-    ),
-  );
-});
+void app.whenReady().then(() => setAppMenu());
 
 handle.ready.catch((err: unknown) => {
   console.error('[shell] start failed:', err);

@@ -51,6 +51,8 @@ export interface WindowPort {
   isMinimized(): boolean;
   isDestroyed(): boolean;
   hide(): void;
+  /** Like the close button ('close', then 'closed'); the main window turns it into a hide. */
+  close(): void;
   on(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;

@@ -1,12 +1,15 @@
 // Electron's security checklist, as code: URL policies, locked-down web preferences, navigation and
 // window-open guards, and the permission handlers. Applied to every WebContents the app creates.
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { DASHBOARD_PATH } from '../../src-shared/ipc';
 import type { AppPort, PermissionCheckHandler, PermissionRequestHandler, SessionPort, ShellPort, WebContentsPort } from './ports';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'threadline';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const RENDERER_URL = `${APP_ORIGIN}/index.html`;
+/** The supervisor dashboard window: the same renderer, which picks the dashboard app by this path. */
+export const DASHBOARD_URL = `${APP_ORIGIN}${DASHBOARD_PATH}`;
 
 /** Links a user clicks may leave the app only with these schemes. */
 const EXTERNAL_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);

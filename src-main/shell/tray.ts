@@ -7,24 +7,36 @@ export function trayLabel(unread: number): string {
   return unread > 0 ? `Threadline — ${unread} unread` : 'Threadline';
 }
 
+export const DASHBOARD_MENU_LABEL = 'Supervisor dashboard';
+
 export interface TrayController {
   readonly tray: TrayPort;
   setUnread(count: number): void;
+  /** Supervisors and admins get "Supervisor dashboard" in the menu; others do not see it. */
+  setDashboardAllowed(allowed: boolean): void;
   destroy(): void;
 }
 
 export function createTray(
   deps: { Tray: TrayCtor; Menu: MenuPort },
-  opts: { iconPath: string; onOpen: () => void; onQuit: () => void },
+  opts: { iconPath: string; onOpen: () => void; onQuit: () => void; onDashboard?: () => void },
 ): TrayController {
   const tray = new deps.Tray(opts.iconPath);
-  tray.setContextMenu(
-    deps.Menu.buildFromTemplate([
-      { label: 'Open', click: () => opts.onOpen() },
-      { type: 'separator' },
-      { label: 'Quit', click: () => opts.onQuit() },
-    ]),
-  );
+  let dashboardAllowed: boolean | null = null;
+  const setDashboardAllowed = (allowed: boolean) => {
+    if (allowed === dashboardAllowed) return;
+    dashboardAllowed = allowed;
+    const onDashboard = opts.onDashboard;
+    tray.setContextMenu(
+      deps.Menu.buildFromTemplate([
+        { label: 'Open', click: () => opts.onOpen() },
+        ...(allowed && onDashboard ? [{ label: DASHBOARD_MENU_LABEL, click: () => onDashboard() }] : []),
+        { type: 'separator' },
+        { label: 'Quit', click: () => opts.onQuit() },
+      ]),
+    );
+  };
+  setDashboardAllowed(false);
   tray.on('click', () => opts.onOpen());
   let shown = -1;
   const setUnread = (count: number) => {
@@ -35,7 +47,7 @@ export function createTray(
     tray.setTitle(count > 0 ? String(count) : '');
   };
   setUnread(0);
-  return { tray, setUnread, destroy: () => tray.destroy() };
+  return { tray, setUnread, setDashboardAllowed, destroy: () => tray.destroy() };
 }
 
 /** Unread open conversations the agent can see, paging through the core's inbox query. */

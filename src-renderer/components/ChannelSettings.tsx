@@ -5,6 +5,7 @@ import type { Channel, ChannelType } from '../../src-shared/domain';
 import { useCall } from '../state/bridge-context';
 import { useChannels } from '../state/queries';
 import { queryKeys } from '../state/query-keys';
+import { csatConfigOf, csatFormValues, CsatSettingsFields } from '../csat/CsatSettings';
 
 /** One config field of a channel type; `path` is dotted (imap.host). Secrets are write-only. */
 interface Field {
@@ -129,6 +130,7 @@ function ChannelForm({ channel, onDone }: { channel: Channel | null; onDone: (sa
     }
     return v;
   });
+  const [csat, setCsat] = useState(() => csatFormValues(channel?.config));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { type: useId(), name: useId(), error: useId() };
@@ -142,6 +144,8 @@ function ChannelForm({ channel, onDone }: { channel: Channel | null; onDone: (sa
       else if (typeof v === 'string' && v.trim() !== '') write(config, f.path, f.kind === 'number' ? Number(v) : v.trim());
       // Empty: left out (a secret is kept when editing; a default applies on the server).
     }
+    // CSAT settings (docs/csat.md): saved once set; a channel that never had them and still has the defaults stays without.
+    if (channel?.config.csat !== undefined || csat.enabled || csat.question.trim() || csat.templateName.trim()) config.csat = csatConfigOf(csat, type);
     setBusy(true);
     setError(null);
     try {
@@ -170,6 +174,7 @@ function ChannelForm({ channel, onDone }: { channel: Channel | null; onDone: (sa
       {(fields[type] ?? []).map((f) => (
         <FieldInput key={`${type}:${f.path}`} field={f} editing={!!channel} value={values[f.path] ?? (f.kind === 'checkbox' ? true : '')} onChange={(v) => setValues((old) => ({ ...old, [f.path]: v }))} />
       ))}
+      <CsatSettingsFields type={type} value={csat} onChange={setCsat} />
       {error && (
         <p id={ids.error} role="alert" className="form-error">
           {t('settings.saveFailed', { message: error })}

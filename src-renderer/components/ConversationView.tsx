@@ -15,6 +15,8 @@ import { useServerNow } from '../sla/use-server-now';
 import type { Conversation } from '../../src-shared/domain';
 import { CollisionLine } from '../routing/CollisionLine';
 import { HandoffActions } from '../routing/HandoffActions';
+import { ConversationQuality } from '../quality/ConversationQuality';
+import { CsatLine } from '../csat/CsatLine';
 
 /** The conversation's SLA countdown, ticking with the server's clock. */
 function HeaderSlaBadge({ conversation }: { conversation: Conversation }) {
@@ -70,6 +72,10 @@ function ConversationView({ id }: { id: string }) {
     <>
       <section className="conversation" aria-labelledby="conversation-title">
         <ConversationHeader detail={detail} />
+        {/* Quality reviews of this conversation (read-only): the reviewed agent sees the reviewer's comment. */}
+        <ConversationQuality conversationId={id} />
+        {/* The customer's satisfaction rating (docs/csat.md), synced with the conversation. */}
+        <CsatLine conversation={detail.conversation} />
         <MessageList messages={detail.messages} slaEvents={detail.slaEvents ?? []} routingEvents={detail.routingEvents ?? []} />
         <TypingLine conversationId={id} />
         <CollisionLine conversationId={id} replying={!!detail.draft?.text.trim()} />

@@ -39,6 +39,7 @@ export function CustomerPanel({ detail }: { detail: ConversationDetail }) {
                 <span className="earlier-title">{c.subject || c.lastMessagePreview || t('customer.untitled')}</span>
                 <span className="muted small">
                   {t(`conversationStatus.${c.status}`)} · {relativeTime(c.lastMessageAt, now, i18n.language)}
+                  {typeof c.csat?.score === 'number' && <> · {t('csat.earlier', { score: c.csat.score })}</>}
                 </span>
               </button>
             </li>

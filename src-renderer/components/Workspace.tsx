@@ -14,7 +14,10 @@ import { Notices, Toasts } from './Toasts';
 import { DoNotDisturbToggle } from '../sla/DoNotDisturb';
 import { canOpenSettings, SettingsDialog } from '../settings/SettingsDialog';
 import { PresenceControl } from '../routing/PresenceControl';
-import { canOpenDashboard, Dashboard } from '../dashboard/Dashboard';
+import { MyReviewsButton } from '../quality/MyReviews';
+import { canOpenDashboard } from '../dashboard/Dashboard';
+import { useMainWindowLinks } from '../dashboard/use-main-window-links';
+import { openDashboardWindow } from '../dashboard/window-links';
 
 export function Workspace({ session }: { session: SessionState }) {
   const { t } = useTranslation();
@@ -23,9 +26,14 @@ export function Workspace({ session }: { session: SessionState }) {
   const queryClient = useQueryClient();
   const link = useSyncExternalStore(bridge.onLinkStatus, bridge.linkStatus);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const [dashboardOpen, setDashboardOpen] = useState(false);
-  const showDashboard = dashboardOpen && canOpenDashboard(session.agent?.role);
   useShortcuts();
+  // The dashboard window's drill-down lands here (a conversation or inbox filters).
+  useMainWindowLinks();
+
+  function openDashboard() {
+    // Its own window (Electron) or tab (browser host); focused when already open.
+    openDashboardWindow(bridge, window).catch((err: Error) => useUi.getState().pushToast(t('dashboard.openFailed', { message: err.message })));
+  }
 
   async function signOut() {
     try {
@@ -46,10 +54,12 @@ export function Workspace({ session }: { session: SessionState }) {
           <PresenceControl />
           <DoNotDisturbToggle session={session} />
           {canOpenDashboard(session.agent?.role) && (
-            <button type="button" className="btn btn-quiet" aria-pressed={showDashboard} onClick={() => setDashboardOpen((o) => !o)}>
+            <button type="button" className="btn btn-quiet" title={t('dashboard.opensWindow')} onClick={openDashboard}>
               {t('dashboard.open')}
             </button>
           )}
+          {/* Quality reviews of the agent's own conversations (docs/quality.md). */}
+          <MyReviewsButton />
           {canOpenSettings(session.agent?.role) && (
             <button type="button" className="btn btn-quiet" onClick={() => setSettingsOpen(true)}>
               {t('settings.open')}
@@ -63,16 +73,10 @@ export function Workspace({ session }: { session: SessionState }) {
           </button>
         </div>
       </header>
-      {showDashboard ? (
-        <main className="panes panes-dashboard">
-          <Dashboard onClose={() => setDashboardOpen(false)} />
-        </main>
-      ) : (
-        <main className="panes">
-          <Inbox />
-          <ConversationPane />
-        </main>
-      )}
+      <main className="panes">
+        <Inbox />
+        <ConversationPane />
+      </main>
       <Toasts />
       <Notices />
       {settingsOpen && session.agent && <SettingsDialog role={session.agent.role} onClose={() => setSettingsOpen(false)} />}

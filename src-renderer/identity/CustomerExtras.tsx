@@ -186,6 +186,10 @@ function Timeline({ contactId }: { contactId: string }) {
         return t('identity.event.sla', { kind: String(d.kind ?? ''), target: String(d.target ?? '') });
       case 'routing':
         return t('identity.event.routing', { kind: String(d.kind ?? '') });
+      case 'csat':
+        return typeof d.comment === 'string' && d.comment
+          ? t('identity.event.csatComment', { score: Number(d.score), comment: d.comment.slice(0, 120) })
+          : t('identity.event.csat', { score: Number(d.score) });
       default:
         return t('identity.event.audit', { kind: String(d.kind ?? item.kind).replace(/_/g, ' ') });
     }

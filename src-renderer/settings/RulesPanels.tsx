@@ -236,6 +236,7 @@ function EscalationForm({ rule, onDone }: { rule: EscalationRuleView | null; onD
   const [vip, setVip] = useState(tr.vip === true);
   const [slaAtRisk, setSlaAtRisk] = useState(tr.slaAtRisk === true);
   const [keywords, setKeywords] = useState(joinList(strs(tr.keywordsAny)));
+  const [csatMax, setCsatMax] = useState(tr.csatAtMost === undefined ? '' : String(tr.csatAtMost));
   const [raise, setRaise] = useState(a?.raisePriority ?? false);
   const [moveTo, setMoveTo] = useState(a?.moveToTeamId ?? '');
   const [label, setLabel] = useState(a?.addLabel ?? '');
@@ -245,6 +246,7 @@ function EscalationForm({ rule, onDone }: { rule: EscalationRuleView | null; onD
   const sentimentNum = sentiment.trim() === '' ? { value: null, error: null } : Number.isFinite(Number(sentiment)) && Math.abs(Number(sentiment)) <= 1 ? { value: Number(sentiment), error: null } : { value: null, error: { key: 'admin.escalation.badSentiment' } };
   const msgs = optionalNumber(messages, { integer: true, min: 1, max: 1000 });
   const mins = optionalNumber(minutes, { min: 1, max: 525_600 });
+  const csatNum = optionalNumber(csatMax, { integer: true, min: 1, max: 5 });
   const triggers: Record<string, unknown> = {};
   if (sentimentNum.value !== null) triggers.sentimentAtMost = sentimentNum.value;
   if (msgs.value !== null) triggers.customerMessagesAtLeast = msgs.value;
@@ -252,6 +254,7 @@ function EscalationForm({ rule, onDone }: { rule: EscalationRuleView | null; onD
   if (vip) triggers.vip = true;
   if (slaAtRisk) triggers.slaAtRisk = true;
   if (splitList(keywords).length) triggers.keywordsAny = splitList(keywords);
+  if (csatNum.value !== null) triggers.csatAtMost = csatNum.value;
   const noTrigger = Object.keys(triggers).length === 0;
 
   async function submit() {
@@ -271,7 +274,7 @@ function EscalationForm({ rule, onDone }: { rule: EscalationRuleView | null; onD
     <SettingsForm
       label={rule ? t('settings.editNamed', { name: rule.name }) : t('admin.escalation.add')}
       saveLabel={t('admin.escalation.save')}
-      invalid={!name.trim() || !!sentimentNum.error || !!msgs.error || !!mins.error || noTrigger}
+      invalid={!name.trim() || !!sentimentNum.error || !!msgs.error || !!mins.error || !!csatNum.error || noTrigger}
       onSubmit={submit}
       onCancel={() => onDone(null)}
     >
@@ -294,6 +297,7 @@ function EscalationForm({ rule, onDone }: { rule: EscalationRuleView | null; onD
         <CheckField label={t('admin.escalation.vip')} checked={vip} onChange={setVip} />
         <CheckField label={t('admin.escalation.slaAtRisk')} checked={slaAtRisk} onChange={setSlaAtRisk} />
         <TextField label={t('admin.rules.keywords')} value={keywords} onChange={setKeywords} hint={t('admin.listHint')} />
+        <TextField label={t('csat.escalation')} type="number" value={csatMax} onChange={setCsatMax} error={csatNum.error} hint={t('csat.escalationHint')} />
         {noTrigger && <p className="form-error small">{t('admin.escalation.needTrigger')}</p>}
       </fieldset>
       <fieldset className="check-group">

@@ -25,6 +25,8 @@ export const queryKeys = {
   presence: ['presence'] as const,
   /** Supervisor dashboard: live numbers (GET /api/v1/metrics/live through the core). */
   dashboard: ['dashboard'] as const,
+  /** Supervisor reports (metrics.report / trend / drill); invalidated with the dashboard, refetches throttled there. */
+  reports: ['reports'] as const,
 };
 
 export type QueryKeyPrefix = readonly unknown[];
@@ -50,6 +52,6 @@ export function invalidationsFor(change: { entities: readonly EntityName[]; conv
   if (change.entities.includes('channel')) keys.push(queryKeys.channels);
   if (change.entities.includes('agent')) keys.push(queryKeys.agents);
   if (change.entities.includes('presence') || change.entities.includes('agent')) keys.push(queryKeys.presence);
-  if (change.entities.some((e) => dashboardEntities.has(e))) keys.push(queryKeys.dashboard);
+  if (change.entities.some((e) => dashboardEntities.has(e))) keys.push(queryKeys.dashboard, queryKeys.reports);
   return keys;
 }

@@ -206,11 +206,13 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const convs = await ctx.db.selectFrom('conversations').selectAll().where('contact_id', '=', id).where('channel_id', 'in', visible.length ? visible : ['']).execute();
     const convIds = convs.map((c) => c.id);
     const inConvs = convIds.length ? convIds : [''];
-    const [messages, sla, routing, auditRows] = await Promise.all([
+    const [messages, sla, routing, auditRows, csatRows] = await Promise.all([
       ctx.db.selectFrom('messages').selectAll().where('conversation_id', 'in', inConvs).where('created_at', '<', before).orderBy('created_at', 'desc').limit(q.limit).execute(),
       ctx.db.selectFrom('sla_events').selectAll().where('conversation_id', 'in', inConvs).where('fired_at', '<', before).orderBy('fired_at', 'desc').limit(q.limit).execute(),
       ctx.db.selectFrom('routing_events').selectAll().where('conversation_id', 'in', inConvs).where('at', '<', before).orderBy('at', 'desc').limit(q.limit).execute(),
       ctx.db.selectFrom('contact_audit').selectAll().where('contact_id', '=', id).where('created_at', '<', before).orderBy('created_at', 'desc').limit(q.limit).execute(),
+      // CSAT answers (docs/csat.md): one item per answered survey, at its (latest) answer time.
+      ctx.db.selectFrom('csat_surveys').selectAll().where('conversation_id', 'in', inConvs).where('answered_at', 'is not', null).where('answered_at', '<', before).orderBy('answered_at', 'desc').limit(q.limit).execute(),
     ]);
     type Item = { kind: string; id: string; at: string; conversationId: string | null; channelId: string | null; data: unknown };
     const items: Item[] = [
@@ -218,6 +220,7 @@ export function identityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ...messages.map((m) => ({ kind: 'message', id: m.id, at: m.created_at, conversationId: m.conversation_id, channelId: m.channel_id, data: messageOf(m) })),
       ...sla.map((e) => ({ kind: 'sla', id: e.id, at: e.fired_at, conversationId: e.conversation_id, channelId: e.channel_id, data: { target: e.target, kind: e.kind, dueAt: e.due_at } })),
       ...routing.map((e) => ({ kind: 'routing', id: e.id, at: e.at, conversationId: e.conversation_id, channelId: e.channel_id, data: { kind: e.kind, ...(JSON.parse(e.data) as object) } })),
+      ...csatRows.map((c) => ({ kind: 'csat', id: c.id, at: c.answered_at!, conversationId: c.conversation_id, channelId: c.channel_id, data: { score: c.score, comment: c.comment, agentId: c.agent_id } })),
       ...auditRows.map((a) => ({ kind: 'audit', id: a.id, at: a.created_at, conversationId: null, channelId: null, data: { kind: a.kind, actorId: a.actor_id, ...(JSON.parse(a.data) as object) } })),
     ];
     items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1));

@@ -29,6 +29,16 @@ export type InboundEvent =
       ourMessageId?: string;
       status: Extract<MessageStatus, 'sent' | 'delivered' | 'read' | 'failed'>;
       reason?: string;
+    }
+  | {
+      /** A CSAT answer (docs/csat.md): a tapped survey button / list row / inline key. Never a message. */
+      kind: 'csat';
+      token: string;
+      score: number;
+      /** The answering customer's identity on this channel (the survey must be theirs). */
+      identity: { channelType: ChannelType; value: string };
+      /** Telegram: the callback query to answer and the survey message to edit, after commit. */
+      telegram?: { callbackQueryId: string; chatId: number; messageId: number | null };
     };
 
 export interface Attachment {

@@ -3,6 +3,7 @@
 // test double. Secrets (tokens, passwords, app secrets) are write-only: stored sealed, never returned.
 import { z } from 'zod';
 import type { ChannelType } from '../../src-shared/domain';
+import { CsatChannelConfig } from '../../src-shared/csat';
 
 /** The Graph API version this adapter is written and tested against. */
 export const GRAPH_API_VERSION = 'v23.0';
@@ -25,6 +26,8 @@ export const WhatsAppConfig = z.object({
   appSecret: secret,
   verifyToken: secret,
   apiBaseUrl: baseUrl(GRAPH_API_BASE_URL),
+  /** CSAT survey on resolve (docs/csat.md); off when absent. */
+  csat: CsatChannelConfig.optional(),
 });
 export type WhatsAppConfig = z.output<typeof WhatsAppConfig>;
 
@@ -34,6 +37,7 @@ export const TelegramConfig = z.object({
   secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'secret token: 1–256 characters A–Z, a–z, 0–9, _ and -'),
   apiBaseUrl: baseUrl(TELEGRAM_API_BASE_URL),
   mode: z.enum(['webhook', 'polling']).default('webhook'),
+  csat: CsatChannelConfig.optional(),
 });
 export type TelegramConfig = z.output<typeof TelegramConfig>;
 
@@ -46,6 +50,7 @@ export const EmailConfig = z.object({
   fromName: z.string().max(200).optional(),
   /** Seconds between polls when the server has no IDLE (or IDLE drops). */
   pollSeconds: z.number().int().min(5).max(3600).default(60),
+  csat: CsatChannelConfig.optional(),
 });
 export type EmailConfig = z.output<typeof EmailConfig>;
 
@@ -54,6 +59,7 @@ export const WebchatConfig = z
     allowedOrigins: z.array(z.string().url()).max(100).optional(),
     requireVerification: z.boolean().optional(),
     secret: z.string().min(1).max(256).optional(),
+    csat: CsatChannelConfig.optional(),
   })
   .passthrough();
 

@@ -10,11 +10,14 @@ import type { InboundEvent } from './adapter';
 import { IN_DOUBT } from './delivery-store';
 import type { ChannelRuntime } from './runtime';
 import { recordAttachments } from './media';
+import { recordAnswer } from '../csat/store';
 
 export interface IngestResult {
   stored: number;
   duplicates: number;
   statuses: number;
+  /** CSAT answers recorded (tokens), and ones not matching any survey of this customer on this channel. */
+  csat: { recorded: string[]; unknown: string[] };
 }
 
 /**
@@ -23,7 +26,7 @@ export interface IngestResult {
  * slower on the embedded store: see docs/channels.md §Measured.)
  */
 export async function ingest(rt: ChannelRuntime, channelId: string, events: readonly InboundEvent[]): Promise<IngestResult> {
-  if (events.length === 0) return { stored: 0, duplicates: 0, statuses: 0 };
+  if (events.length === 0) return { stored: 0, duplicates: 0, statuses: 0, csat: { recorded: [], unknown: [] } };
   let result: IngestResult;
   try {
     result = await rt.commands.run((w) => writeEvents(w, channelId, events));
@@ -39,9 +42,14 @@ export async function ingest(rt: ChannelRuntime, channelId: string, events: read
 }
 
 async function writeEvents(w: ChangeWriter, channelId: string, events: readonly InboundEvent[]): Promise<IngestResult> {
-  const result: IngestResult = { stored: 0, duplicates: 0, statuses: 0 };
+  const result: IngestResult = { stored: 0, duplicates: 0, statuses: 0, csat: { recorded: [], unknown: [] } };
   for (const ev of events) {
-    if (ev.kind === 'message') {
+    if (ev.kind === 'csat') {
+      // A survey answer: recorded on the survey, never stored as a customer message, never reopens (docs/csat.md).
+      const contact = await w.trx.selectFrom('contact_identities').select('contact_id').where('channel_type', '=', ev.identity.channelType).where('value', '=', ev.identity.value).executeTakeFirst();
+      const r = contact ? await recordAnswer(w, ev.token, { score: ev.score }, { channelId, contactIds: [contact.contact_id] }) : { kind: 'unknown' as const };
+      (r.kind === 'recorded' ? result.csat.recorded : result.csat.unknown).push(ev.token);
+    } else if (ev.kind === 'message') {
       const r = await writeMessage(w, channelId, ev);
       if (r.duplicate) result.duplicates++;
       else result.stored++;

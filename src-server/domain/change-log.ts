@@ -43,7 +43,9 @@ export class ChangeWriter {
   /** The SLA engine, told about conversation events inside this transaction (set by the runner; null: no SLA). */
   slaHook: SlaHook | null = null;
   /** Routing work for after commit (src-server/routing/router.ts): conversations to route, inbound ones to check for escalation, capacity freed. */
-  readonly routingWork = { route: new Set<string>(), inbound: new Set<string>(), drain: false };
+  readonly routingWork = { route: new Set<string>(), inbound: new Set<string>(), drain: false, csat: new Set<string>() };
+  /** A CSAT survey was queued (src-server/csat): the sender is kicked after commit. */
+  csatQueued = false;
 
   constructor(readonly trx: Transaction<DB>) {}
 

@@ -7,7 +7,7 @@ import { advanceStatus, type ChannelType, type ConversationStatus, type Priority
 import { nowIso, uuidv7 } from '../../src-shared/ids';
 import type { Db } from '../store/db';
 import type { LiveHub } from '../live-hub';
-import { ChangeWriter, AGENTS_SCOPE, agentScope, type SlaHook } from './change-log';
+import { AGENTS_SCOPE, agentScope, type ChangeWriter, type SlaHook } from './change-log';
 import {
   channelOf,
   contactChannelIds,
@@ -27,8 +27,9 @@ import { parseConfig } from './channel-config';
 import { assertReplyAllowed } from '../channels/reply-rules';
 import { enqueueDelivery, requeueDelivery } from '../channels/delivery-store';
 import { attachUploads } from '../channels/outbound-media';
-import { recordReply, recordStatus } from './conversation-stats';
+import { FactsWriter, recomputeNextContact, recordInbound, recordReply, recordStatus, syncConversationFacts } from './conversation-stats';
 import { continuationMetaFor, continuingConversation, replyChannelFor, resolveInboundContact } from '../identity/service';
+import { queueSurveyOnResolve } from '../csat/store';
 
 export const PREVIEW_CHARS = 140;
 
@@ -250,7 +251,7 @@ export async function sendMessage(w: ChangeWriter, actor: Actor, input: SendMess
     .set({ last_message_at: now, ...(isNote ? {} : { last_message_preview: previewOf(text || `[${file?.name ?? 'file'}]`) }), updated_at: now })
     .where('id', '=', conv.id)
     .execute();
-  if (!isNote) await recordReply(w.trx, conv, now);
+  if (!isNote) await recordReply(w.trx, conv, now, actor.id);
   if (!isNote) await w.slaHook?.(w, conv.id, { type: 'reply' });
   // Vendor channels: a durable delivery job in the same transaction (channels/delivery.ts sends it).
   if (status === 'queued') await enqueueDelivery(w.trx, id, replyChannelId);
@@ -303,6 +304,8 @@ export async function updateConversation(w: ChangeWriter, actor: Actor, id: stri
   // Routing (after commit): a reopened conversation is routed again; a resolved/handed-back one frees capacity.
   if (conv.status === 'resolved' && status === 'open' && assigneeId === null) w.routingWork.route.add(id);
   if (conv.assignee_id !== null && (assigneeId !== conv.assignee_id || (conv.status === 'open' && status !== 'open'))) w.routingWork.drain = true;
+  // CSAT (docs/csat.md): resolving queues the one survey of this conversation; the sender sends it after commit.
+  if (status === 'resolved' && conv.status !== 'resolved') await queueSurveyOnResolve(w, conv, assigneeId);
   return emitConversation(w, id);
 }
 
@@ -448,6 +451,7 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
       updated_at: now,
     })
     .execute();
+  await recordInbound(w.trx, conv, contactId, now);
   await w.trx
     .updateTable('conversations')
     // A customer writing again puts a conversation waiting on them back in the queue.
@@ -562,6 +566,15 @@ export async function seedConversation(w: ChangeWriter, input: SeedConversation)
       .execute();
     await emitMessage(w, id, input.channelId);
   }
+  // Metrics facts (docs/metrics.md) as if the messages had arrived live; the seed's status is reached at the end.
+  const ref = { id: conversationId, channel_id: input.channelId, created_at: first, sla: null };
+  await w.trx.insertInto('conversation_stats').values({ conversation_id: conversationId, channel_id: input.channelId, created_at: first, first_response_at: null, first_response_ms: null, resolved_at: null, resolution_ms: null, contact_id: contactId }).execute();
+  for (const m of input.messages) {
+    if (m.direction === 'inbound') await recordInbound(w.trx, ref, contactId, m.at);
+    else if (m.direction === 'outbound') await recordReply(w.trx, ref, m.at, m.author?.id ?? null);
+  }
+  if (input.status === 'resolved') await recordStatus(w.trx, ref, 'resolved', last);
+  await recomputeNextContact(w.trx, contactId); // seeds may come in any time order
   await emitContact(w, contactId);
   await emitConversation(w, conversationId);
   return conversationId;
@@ -585,6 +598,9 @@ export class Commands {
     routeIn?(w: ChangeWriter, conversationId: string, opts: { kind?: 'reassigned' | 'overflow' | 'transferred'; why?: string; notify?: string[]; by?: { agentId: string; noteId: string | null } }): Promise<{ agentId: string | null }>;
   } | null = null;
 
+  /** The CSAT sender (src-server/csat/service.ts; createServer sets it): kicked after a survey was queued. */
+  csat: { kick(): void } | null = null;
+
   /** One transaction; after commit: scope refresh, pokes, outbound hand-off, routing. */
   async run<T>(fn: (w: ChangeWriter) => Promise<T>): Promise<T> {
     let writer: ChangeWriter | undefined;
@@ -593,9 +609,13 @@ export class Commands {
       // IMMEDIATE), so a second server process on the same file waits (busy_timeout) instead of failing with
       // "database is locked" when a read transaction tries to upgrade. Every command writes the change log anyway.
       await trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 0) })).where('name', '=', 'change_seq').execute();
-      writer = new ChangeWriter(trx);
+      const facts = new FactsWriter(trx);
+      writer = facts;
       writer.slaHook = this.slaHook;
-      return fn(writer);
+      const out = await fn(writer);
+      // Metrics facts (docs/metrics.md): the written conversations' group keys, transfers, SLA flags, same transaction.
+      await syncConversationFacts(trx, facts.conversationsWritten);
+      return out;
     });
     const w = writer!;
     try {
@@ -613,8 +633,9 @@ export class Commands {
       // The write is committed; a failed live notification only delays clients until their next pull.
       this.log.error({ err }, 'after-commit notification failed');
     }
+    if (w.csatQueued) this.csat?.kick();
     const work = w.routingWork;
-    if (this.router && (work.route.size > 0 || work.inbound.size > 0 || work.drain)) {
+    if (this.router && (work.route.size > 0 || work.inbound.size > 0 || work.drain || work.csat.size > 0)) {
       try {
         await this.router.afterCommit(work);
       } catch (err) {

@@ -67,6 +67,7 @@ export function conversationOf(row: Selectable<ConversationsTable>): Conversatio
     createdAt: row.created_at,
     ...(row.is_demo ? { isDemo: true } : {}),
     ...slaFieldsOf(row),
+    ...(row.csat ? { csat: parseJsonOr<Conversation['csat']>(row.csat, null) } : {}),
   };
 }
 

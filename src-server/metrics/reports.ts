@@ -3,7 +3,7 @@
 // priority the (key, duration) pairs of the range are read once, ordered, and ranked here (nearest-rank, same as
 // per channel). Live numbers are read from the current conversations and routing state at request time.
 import type { Kysely } from 'kysely';
-import type { DurationStats, LiveAgent, LiveChannelQueue, LiveMetrics, MetricsGroupBy, ResponseTimesReport, ResponseTimesRow } from '../../src-shared/metrics';
+import type { DurationStats, LiveAgent, LiveChannelQueue, LiveMetrics, LiveSlaItem, MetricsGroupBy, ResponseTimesReport, ResponseTimesRow } from '../../src-shared/metrics';
 import type { DB } from '../store/schema';
 import { responseTimesByChannel } from './response-times';
 import { priorities } from '../../src-shared/domain';
@@ -22,6 +22,7 @@ export function durationStats(values: number[]): DurationStats {
 }
 
 const PRIORITY_ORDER = [...priorities].reverse();
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function capacityOf(raw: string | null): Capacity {
   try {
@@ -166,14 +167,24 @@ export async function liveMetrics(db: Kysely<DB>, now: number): Promise<LiveMetr
   });
 
   const sla = await db
-    .selectFrom('conversations')
-    .select(['id', 'sla_state'])
-    .where('status', 'in', ['open', 'pending'])
-    .where('sla_state', 'in', ['warning', 'breached'])
-    .orderBy('sla_next_at')
-    .orderBy('id')
+    .selectFrom('conversations as c')
+    .innerJoin('contacts as ct', 'ct.id', 'c.contact_id')
+    .innerJoin('channels as ch', 'ch.id', 'c.channel_id')
+    .leftJoin('agents as a', 'a.id', 'c.assignee_id')
+    .select(['c.id', 'c.sla_state', 'c.first_response_due_at', 'c.next_response_due_at', 'c.resolution_due_at', 'ct.name as contact_name', 'ch.name as channel_name', 'a.name as assignee_name'])
+    .where('c.status', 'in', ['open', 'pending'])
+    .where('c.sla_state', 'in', ['warning', 'breached'])
+    .orderBy('c.sla_next_at')
+    .orderBy('c.id')
     .execute();
   const atRiskIds = sla.filter((r) => r.sla_state === 'warning').map((r) => r.id);
   const breachedIds = sla.filter((r) => r.sla_state === 'breached').map((r) => r.id);
-  return { at: new Date(now).toISOString(), channels: queues, agents: liveAgents, sla: { atRisk: atRiskIds.length, breached: breachedIds.length, atRiskIds, breachedIds } };
+  // The lists: the next due time of each (earliest of its running targets), most urgent (earliest due) first.
+  const items: LiveSlaItem[] = sla
+    .map((r) => {
+      const due = [r.first_response_due_at, r.next_response_due_at, r.resolution_due_at].filter((d): d is string => !!d).sort()[0] ?? null;
+      return { conversationId: r.id, contactName: r.contact_name, channelName: r.channel_name, assigneeName: r.assignee_name ?? null, state: r.sla_state as LiveSlaItem['state'], dueAt: due };
+    })
+    .sort((a, b) => cmp(a.dueAt ?? '\uffff', b.dueAt ?? '\uffff') || cmp(a.conversationId, b.conversationId));
+  return { at: new Date(now).toISOString(), channels: queues, agents: liveAgents, sla: { atRisk: atRiskIds.length, breached: breachedIds.length, atRiskIds, breachedIds, items } };
 }

@@ -12,6 +12,7 @@ import type { ChangeWriter } from '../domain/change-log';
 import { emitConversation, sendMessage, visibleConversation, type Commands } from '../domain/commands';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { canSeeChannel, type Actor } from '../domain/visibility';
+import { recordTransfer } from '../domain/conversation-stats';
 
 export interface TransferInput {
   conversationId: string;
@@ -83,6 +84,8 @@ export async function transfer(w: ChangeWriter, actor: Actor, input: TransferInp
   const text = note || (target ? `Transferred to ${target.name}` : `Transferred to team ${teamName}`);
   await sendMessage(w, actor, { messageId: input.noteId, conversationId: conv.id, text, private: true });
   const previous = conv.assignee_id;
+  // Metrics (docs/metrics.md): an explicit transfer breaks first-contact resolution.
+  await recordTransfer(w.trx, conv, now);
   if (target) {
     await w.trx
       .updateTable('conversations')

@@ -89,6 +89,7 @@ export class Router {
   /** commands.ts → here after every commit that created, reopened or freed something. */
   async afterCommit(work: ChangeWriter['routingWork']): Promise<void> {
     for (const id of work.inbound) await this.escalateOnInbound(id);
+    for (const id of work.csat) await this.escalateOnCsat(id);
     for (const id of work.route) await this.route(id);
     if (work.drain) await this.drain();
   }
@@ -482,6 +483,15 @@ export class Router {
     });
   }
 
+  /** A CSAT answer arrived (docs/csat.md): rules with csatAtMost, also on a resolved conversation (never reopened). */
+  private async escalateOnCsat(conversationId: string): Promise<void> {
+    const rules = (await listEscalationRules(this.commands.db)).filter((r) => r.enabled && r.triggers.csatAtMost !== undefined);
+    if (rules.length === 0) return;
+    await this.commands.run(async (w) => {
+      await this.escalateIn(w, conversationId, rules, { allowResolved: true });
+    });
+  }
+
   private async escalateOnTime(): Promise<void> {
     const rules = (await listEscalationRules(this.commands.db)).filter((r) => r.enabled && (r.triggers.unresolvedMinutes !== undefined || r.triggers.slaAtRisk));
     if (rules.length === 0) return;
@@ -496,16 +506,18 @@ export class Router {
     }
   }
 
-  private async escalateIn(w: ChangeWriter, conversationId: string, rules: Awaited<ReturnType<typeof listEscalationRules>>): Promise<void> {
+  private async escalateIn(w: ChangeWriter, conversationId: string, rules: Awaited<ReturnType<typeof listEscalationRules>>, opts: { allowResolved?: boolean } = {}): Promise<void> {
     const q = w.trx;
     const row = await q.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-    if (!row || row.status === 'resolved') return;
+    if (!row || (row.status === 'resolved' && !opts.allowResolved)) return;
+    const survey = await q.selectFrom('csat_surveys').select('score').where('conversation_id', '=', row.id).executeTakeFirst();
     const now = this.now();
     const inbound = await q.selectFrom('messages').select(['text']).where('conversation_id', '=', row.id).where('direction', '=', 'inbound').orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
     const last = inbound[0]?.text ?? '';
     const contact = (await q.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirst()) as Record<string, unknown> | undefined;
     const facts = {
-      status: row.status as 'open' | 'pending',
+      status: row.status as 'open' | 'pending' | 'resolved',
+      csat: survey?.score ?? null,
       sentiment: this.sentiment.score(last),
       customerMessages: inbound.length,
       startedAt: Date.parse(row.created_at),
@@ -538,7 +550,8 @@ export class Router {
         }
       }
       if (a.moveToTeamId && a.moveToTeamId !== cur.routing_team_id) {
-        await q.updateTable('conversations').set({ routing_team_id: a.moveToTeamId, queued_at: cur.queued_at ?? iso(now) }).where('id', '=', row.id).execute();
+        // A resolved conversation (a CSAT rule) changes team for the follow-up but does not enter the queue.
+        await q.updateTable('conversations').set({ routing_team_id: a.moveToTeamId, ...(cur.status === 'resolved' ? {} : { queued_at: cur.queued_at ?? iso(now) }) }).where('id', '=', row.id).execute();
         done.push('moved to team');
       }
       if (a.notifySupervisors) {

@@ -9,6 +9,9 @@ import { slaMigration } from './migration-0003-sla';
 import { routingMigration } from './migration-0006-routing';
 import { channelMediaMigration } from './migration-0007-channel-media';
 import { identityMigration } from './migration-0011-identity';
+import { metricsMigration } from './migration-0012-metrics';
+import { qualityMigration } from './migration-0014-quality';
+import { csatMigration } from './migration-0013-csat';
 import { collabMigration } from './migration-0009-collab';
 import { outboundMediaMigration } from './migration-0008-outbound-media';
 
@@ -202,6 +205,9 @@ export const migrations: Record<string, Migration> = {
   '0006_routing': routingMigration,
   '0007_channel_media': channelMediaMigration,
   '0011_identity': identityMigration,
+  '0012_metrics': metricsMigration,
+  '0014_quality': qualityMigration,
+  '0013_csat': csatMigration,
   '0009_collab': collabMigration,
   '0008_outbound_media': outboundMediaMigration,
 };

@@ -120,6 +120,8 @@ export interface ConversationsTable {
   assigned_at?: string | null;
   reply_due_at?: string | null;
   labels?: string | null;
+  /** 0013_csat: JSON src-shared/csat ConversationCsat, the conversation's survey; null without one. */
+  csat?: string | null;
   is_demo: number;
   created_at: string;
   updated_at: string;
@@ -268,6 +270,55 @@ export interface ConversationStatsTable {
   first_response_ms: number | null;
   resolved_at: string | null;
   resolution_ms: number | null;
+  // 0012_metrics (docs/metrics.md): the report's facts, kept at write time by domain/conversation-stats.ts.
+  /** The conversation's current contact / assignee / routing team / priority / labels (JSON array, null when none). */
+  contact_id?: string | null;
+  assignee_id?: string | null;
+  team_id?: string | null;
+  priority?: string | null;
+  labels?: string | null;
+  /** The latest agent it was assigned to (transfer detection: a different agent later = a transfer). */
+  last_assignee_id?: string | null;
+  /** Business ms in the SLA calendar of the conversation's policy (= wall ms without one). */
+  first_response_policy_ms?: number | null;
+  resolution_policy_ms?: number | null;
+  /** First customer message not answered yet, after an agent reply (next-response clock). */
+  awaiting_since?: string | null;
+  /** Comma-separated next-response durations (wall / policy ms), one per answering reply: one scan reads them all. */
+  next_response_list?: string | null;
+  next_response_policy_list?: string | null;
+  inbound_count?: Generated<number>;
+  outbound_count?: Generated<number>;
+  first_resolved_at?: string | null;
+  reopen_count?: Generated<number>;
+  first_reopened_at?: string | null;
+  transfer_count?: Generated<number>;
+  first_transfer_at?: string | null;
+  /** First inbound message of the same contact (any conversation) after first_resolved_at. */
+  next_contact_at?: string | null;
+  /** ms after first_resolved_at at which first-contact resolution broke (0 = transferred before); null = never. */
+  fcr_break_ms?: number | null;
+  has_sla?: Generated<number>;
+  sla_breached?: Generated<number>;
+}
+
+/** 0012_metrics: each agent reply that answered customer messages after an earlier reply (next response time). */
+export interface ResponseIntervalsTable {
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  agent_id: string | null;
+  /** First unanswered customer message / the reply. */
+  waiting_since: string;
+  replied_at: string;
+  wall_ms: number;
+  policy_ms: number;
+}
+
+/** 0012_metrics: one row per label of a conversation (the report's label grouping). */
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label: string;
 }
 
 export interface SlaCalendarsTable {
@@ -400,10 +451,73 @@ export interface DB {
   mutation_rejections: MutationRejectionsTable;
   change_log: ChangeLogTable;
   conversation_stats: ConversationStatsTable;
+  response_intervals: ResponseIntervalsTable;
+  conversation_labels: ConversationLabelsTable;
   counters: CountersTable;
   settings: SettingsTable;
   delivery_jobs: DeliveryJobsTable;
   attachments: AttachmentsTable;
   whatsapp_templates: WhatsappTemplatesTable;
   uploads: UploadsTable;
+  quality_samples: QualitySamplesTable;
+  quality_sample_items: QualitySampleItemsTable;
+  quality_reviews: QualityReviewsTable;
+  csat_surveys: CsatSurveysTable;
+}
+
+/** 0013_csat (docs/csat.md): one survey per conversation, ever. */
+export interface CsatSurveysTable {
+  id: string;
+  conversation_id: string;
+  contact_id: string;
+  /** The channel the survey went out on (the customer's last inbound channel). */
+  channel_id: string;
+  channel_type: string;
+  /** The assignee when the conversation was resolved. */
+  agent_id: string | null;
+  /** Random, url-safe: the rating page and the button payloads carry it. */
+  token: string;
+  /** sent | answered | skipped | failed (sent with sent_at null: queued). */
+  state: string;
+  detail: string | null;
+  score: number | null;
+  comment: string | null;
+  sent_at: string | null;
+  answered_at: string | null;
+  created_at: string;
+}
+
+/** 0014_quality (docs/quality.md): weekly samples per ISO week (UTC) and rubric reviews. */
+export interface QualitySamplesTable {
+  week: string;
+  start_at: string;
+  end_at: string;
+  per_channel: number;
+  final: number;
+  drawn_at: string;
+  drawn_by: string | null;
+  updated_at: string;
+}
+export interface QualitySampleItemsTable {
+  week: string;
+  conversation_id: string;
+  channel_id: string;
+  agent_id: string | null;
+  resolved_at: string;
+  draw_key: string;
+}
+export interface QualityReviewsTable {
+  id: string;
+  conversation_id: string;
+  reviewer_id: string;
+  agent_id: string | null;
+  channel_id: string;
+  criteria: string;
+  scores: string;
+  score: number;
+  max_score: number;
+  comment: string;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -15,6 +15,8 @@ export const EscalationTrigger = z
     /** The SLA state is warning or breached. */
     slaAtRisk: z.literal(true),
     keywordsAny: z.array(z.string().trim().min(1).max(100)).min(1).max(100),
+    /** The customer's CSAT answer (docs/csat.md) is at most this (1–5). Evaluated when the answer arrives, also on resolved conversations. */
+    csatAtMost: z.number().int().min(1).max(5),
   })
   .partial()
   .strict()
@@ -57,21 +59,28 @@ export interface EscalationFacts {
   customerTier: string | null;
   slaState: string | null;
   lastCustomerMessage: string;
+  /** The conversation's CSAT score, when the customer answered the survey. */
+  csat?: number | null;
 }
 
 /** The triggers of `r` that hold for `f` (empty when the rule does not fire). */
 export function firedTriggers(r: EscalationRule, f: EscalationFacts): string[] {
-  if (!r.enabled || f.status === 'resolved') return [];
   const t = r.triggers;
+  // A resolved conversation is only looked at for its CSAT answer: rules without csatAtMost never fire on it, and
+  // the triggers about the live conversation (sentiment, messages, time, SLA, keywords) do not hold on it.
+  const closed = f.status === 'resolved';
+  if (!r.enabled || (closed && t.csatAtMost === undefined)) return [];
   const checks: [string, boolean][] = [];
-  if (t.sentimentAtMost !== undefined) checks.push([`sentiment ${f.sentiment.toFixed(2)} ≤ ${t.sentimentAtMost}`, f.sentiment <= t.sentimentAtMost]);
-  if (t.customerMessagesAtLeast !== undefined) checks.push([`${f.customerMessages} customer messages`, f.customerMessages >= t.customerMessagesAtLeast]);
-  if (t.unresolvedMinutes !== undefined) checks.push([`unresolved ${Math.floor((f.now - f.startedAt) / 60_000)} min`, f.now - f.startedAt >= t.unresolvedMinutes * 60_000]);
+  const open = !closed;
+  if (t.csatAtMost !== undefined) checks.push([`CSAT ${f.csat ?? '–'}/5 ≤ ${t.csatAtMost}`, f.csat !== undefined && f.csat !== null && f.csat <= t.csatAtMost]);
+  if (t.sentimentAtMost !== undefined) checks.push([`sentiment ${f.sentiment.toFixed(2)} ≤ ${t.sentimentAtMost}`, open && f.sentiment <= t.sentimentAtMost]);
+  if (t.customerMessagesAtLeast !== undefined) checks.push([`${f.customerMessages} customer messages`, open && f.customerMessages >= t.customerMessagesAtLeast]);
+  if (t.unresolvedMinutes !== undefined) checks.push([`unresolved ${Math.floor((f.now - f.startedAt) / 60_000)} min`, open && f.now - f.startedAt >= t.unresolvedMinutes * 60_000]);
   if (t.vip) checks.push(['VIP customer', (f.customerTier ?? '').toLowerCase() === 'vip']);
-  if (t.slaAtRisk) checks.push([`SLA ${f.slaState}`, f.slaState === 'warning' || f.slaState === 'breached']);
+  if (t.slaAtRisk) checks.push([`SLA ${f.slaState}`, open && (f.slaState === 'warning' || f.slaState === 'breached')]);
   if (t.keywordsAny) {
     const k = t.keywordsAny.find((w) => containsKeyword(f.lastCustomerMessage, w));
-    checks.push([`keyword "${k ?? ''}"`, k !== undefined]);
+    checks.push([`keyword "${k ?? ''}"`, open && k !== undefined]);
   }
   const held = checks.filter(([, ok]) => ok).map(([label]) => label);
   if (r.match === 'all') return held.length === checks.length ? held : [];

@@ -34,15 +34,15 @@ beforeAll(async () => {
   await db.insertInto('contacts').values({ id: 'ct-1', name: 'Customer', email: null, is_demo: 0, created_at: iso(NOW), updated_at: iso(NOW) }).execute();
 
   const jan5 = Date.parse('2026-01-05T00:00:00.000Z');
-  type Row = { id: string; ch: string; who: string | null; team: string | null; prio: string; status: string; fr: number | null; res: number | null; created: number; queued?: number; sla?: string };
+  type Row = { id: string; ch: string; who: string | null; team: string | null; prio: string; status: string; fr: number | null; res: number | null; created: number; queued?: number; sla?: string; due?: number };
   const rows: Row[] = [
-    { id: 'c1', ch: chatA, who: ann.id, team: TEAM, prio: 'high', status: 'open', fr: 1 * MIN, res: null, created: jan5, sla: 'warning' },
+    { id: 'c1', ch: chatA, who: ann.id, team: TEAM, prio: 'high', status: 'open', fr: 1 * MIN, res: null, created: jan5, sla: 'warning', due: NOW + 10 * MIN },
     { id: 'c2', ch: chatA, who: ann.id, team: TEAM, prio: 'normal', status: 'resolved', fr: 2 * MIN, res: 1 * HOUR, created: jan5 },
     { id: 'c3', ch: chatA, who: bob.id, team: null, prio: 'normal', status: 'resolved', fr: 5 * MIN, res: 2 * HOUR, created: jan5, sla: 'breached' },
     { id: 'c4', ch: chatB, who: bob.id, team: TEAM, prio: 'urgent', status: 'pending', fr: 30_000, res: null, created: jan5 },
     { id: 'c5', ch: chatB, who: null, team: null, prio: 'normal', status: 'open', fr: null, res: null, created: jan5, queued: NOW - 5 * MIN },
     { id: 'c6', ch: chatA, who: null, team: null, prio: 'low', status: 'open', fr: null, res: null, created: NOW - 10 * MIN },
-    { id: 'c7', ch: chatA, who: null, team: TEAM, prio: 'normal', status: 'open', fr: null, res: null, created: jan5, queued: NOW - 25 * MIN, sla: 'breached' },
+    { id: 'c7', ch: chatA, who: null, team: TEAM, prio: 'normal', status: 'open', fr: null, res: null, created: jan5, queued: NOW - 25 * MIN, sla: 'breached', due: NOW - 5 * MIN },
     // Outside the January range: counted only without one.
     { id: 'c8', ch: chatA, who: ann.id, team: null, prio: 'normal', status: 'resolved', fr: 999_000, res: 999_000, created: Date.parse('2025-12-01T00:00:00.000Z') },
   ];
@@ -50,7 +50,7 @@ beforeAll(async () => {
     const created = iso(r.created);
     await db
       .insertInto('conversations')
-      .values({ id: r.id, contact_id: 'ct-1', channel_id: r.ch, status: r.status, assignee_id: r.who, subject: null, last_message_at: created, last_message_preview: '', last_inbound_at: created, is_demo: 0, created_at: created, updated_at: created, priority: r.prio, routing_team_id: r.team, queued_at: r.queued === undefined ? null : iso(r.queued), sla_state: r.sla ?? null, sla_next_at: null })
+      .values({ id: r.id, contact_id: 'ct-1', channel_id: r.ch, status: r.status, assignee_id: r.who, subject: null, last_message_at: created, last_message_preview: '', last_inbound_at: created, is_demo: 0, created_at: created, updated_at: created, priority: r.prio, routing_team_id: r.team, queued_at: r.queued === undefined ? null : iso(r.queued), sla_state: r.sla ?? null, sla_next_at: null, resolution_due_at: r.due === undefined ? null : iso(r.due) })
       .execute();
     await db
       .insertInto('conversation_stats')
@@ -157,6 +157,16 @@ describe('live', () => {
     // Bob: c4 is pending (current, not load); no routing row → offline, default capacity 3.
     expect(agents.find((a) => a.agentId === bob.id)).toMatchObject({ presence: 'offline', load: 0, capacity: 3, current: 1 });
     // c3 is resolved: its breach no longer counts.
-    expect(res.body.sla).toEqual({ atRisk: 1, breached: 1, atRiskIds: ['c1'], breachedIds: ['c7'] });
+    // The lists: most urgent (earliest due) first — c7 was due 5 min ago, c1 is due in 10 min.
+    expect(res.body.sla).toEqual({
+      atRisk: 1,
+      breached: 1,
+      atRiskIds: ['c1'],
+      breachedIds: ['c7'],
+      items: [
+        { conversationId: 'c7', contactName: 'Customer', channelName: 'A chat', assigneeName: null, state: 'breached', dueAt: new Date(NOW - 5 * MIN).toISOString() },
+        { conversationId: 'c1', contactName: 'Customer', channelName: 'A chat', assigneeName: 'Ann', state: 'warning', dueAt: new Date(NOW + 10 * MIN).toISOString() },
+      ],
+    });
   });
 });

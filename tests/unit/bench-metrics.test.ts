@@ -6,12 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openStore, type Store } from '../../src-server/store/db';
 import { migrateToLatest } from '../../src-server/store/migrations';
 import { Commands, createAgent, createChannel, receiveInbound, sendMessage, updateConversation } from '../../src-server/domain/commands';
 import { LiveHub } from '../../src-server/live-hub';
 import { responseTimesByChannel } from '../../src-server/metrics/response-times';
+import { writeServer } from '../../bench/generate';
 
 const stores: Store[] = [];
 const dirs: string[] = [];
@@ -109,5 +110,79 @@ describe('response times by channel', () => {
     expect(byId.get(b.conversationId)!.first_response_at).toBeNull();
     const conv = await store.db.selectFrom('conversations').select('updated_at').where('id', '=', b.conversationId).executeTakeFirstOrThrow();
     expect(byId.get(b.conversationId)!.resolved_at).toBe(conv.updated_at);
+  });
+
+  it('the 0012_metrics migration backfills the report facts exactly as the write path keeps them', async () => {
+    const { store, commands, actor, chat } = await setup();
+    // Each write one second apart (only Date is faked): messages of the same millisecond would have no defined order.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let clock = Date.parse('2026-02-02T10:00:00.000Z');
+    const tick = () => vi.setSystemTime((clock += 1000));
+    onTestFinished(() => void vi.useRealTimers());
+    const say = (value: string, text: string) => (tick(), commands.run((w) => receiveInbound(w, { channelId: chat.id, identity: { channelType: 'webchat', value }, profile: {}, externalId: `${value}-${text}`, text })));
+    const agentSays = (conversationId: string, text: string, isNote = false) => (tick(), commands.run((w) => sendMessage(w, actor, { conversationId, text, private: isNote })));
+    const a = await say('v1', 'one');
+    await agentSays(a.conversationId, 'first answer');
+    await say('v1', 'two');
+    await say('v1', 'three');
+    await agentSays(a.conversationId, 'note', true);
+    await agentSays(a.conversationId, 'second answer');
+    tick();
+    await commands.run((w) => updateConversation(w, actor, a.conversationId, { status: 'resolved' }));
+    const again = await say('v1', 'four'); // a new conversation: the next contact after a's resolution
+    const b = await say('v2', 'hello');
+    await store.db.updateTable('conversations').set({ labels: JSON.stringify(['vip', 'billing']) }).where('id', '=', b.conversationId).execute();
+    const facts = async () =>
+      new Map(
+        (
+          await store.db
+            .selectFrom('conversation_stats')
+            .select(['conversation_id', 'contact_id', 'first_response_ms', 'first_response_policy_ms', 'inbound_count', 'outbound_count', 'next_response_list', 'next_response_policy_list', 'awaiting_since', 'first_resolved_at', 'next_contact_at', 'fcr_break_ms', 'resolution_policy_ms'])
+            .execute()
+        ).map((r) => [r.conversation_id, r]),
+      );
+    const kept = await facts();
+    const fa = kept.get(a.conversationId)!;
+    expect(fa).toMatchObject({ inbound_count: 3, outbound_count: 2, first_resolved_at: expect.any(String) });
+    expect(fa.next_response_list).toBe('3000'); // one interval: 'two' → 'second answer' (3 s, the note does not answer)
+    const msgs = await store.db.selectFrom('messages').select(['text', 'created_at']).where('conversation_id', '=', a.conversationId).execute();
+    const t = (text: string) => Date.parse(msgs.find((m) => m.text === text)!.created_at);
+    expect(Number(fa.next_response_list)).toBe(t('second answer') - t('two'));
+    const fourAt = (await store.db.selectFrom('messages').select('created_at').where('conversation_id', '=', again.conversationId).executeTakeFirstOrThrow()).created_at;
+    expect(fa.next_contact_at).toBe(fourAt);
+    expect(Number(fa.fcr_break_ms)).toBe(Date.parse(fourAt) - Date.parse(fa.first_resolved_at!));
+
+    // As if the store predated 0012_metrics (and 0004_perf): drop what they made and run them again.
+    for (const table of ['conversation_labels', 'response_intervals', 'conversation_stats']) await sql`DROP TABLE ${sql.table(table)}`.execute(store.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0004_perf', '0012_metrics')`.execute(store.db);
+    expect(await migrateToLatest(store.db as never)).toEqual(['0004_perf', '0012_metrics']);
+    const backfilled = await facts();
+    for (const id of [a.conversationId, again.conversationId, b.conversationId]) {
+      const { resolution_policy_ms: _k, ...k } = kept.get(id)!;
+      const { resolution_policy_ms: _b, ...f } = backfilled.get(id)!;
+      // 0004 backfills the resolution at the conversation's last update, so only that differs.
+      expect(f, id).toEqual({ ...k, first_resolved_at: f.first_resolved_at, fcr_break_ms: f.fcr_break_ms });
+    }
+    expect(await store.db.selectFrom('conversation_labels').select('label').where('conversation_id', '=', b.conversationId).orderBy('label').execute()).toEqual([{ label: 'billing' }, { label: 'vip' }]);
+    expect(await store.db.selectFrom('response_intervals').select(['conversation_id', 'wall_ms']).execute()).toEqual([{ conversation_id: a.conversationId, wall_ms: t('second answer') - t('two') }]);
+  });
+
+  it('the benchmark generator writes the same report facts as the 0012_metrics backfill derives', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-facts-'));
+    dirs.push(dir);
+    await writeServer(dir, 11, 0.0005);
+    const store = await openStore({ dataDir: dir });
+    stores.push(store);
+    const cols = ['conversation_id', 'contact_id', 'assignee_id', 'labels', 'inbound_count', 'outbound_count', 'next_response_list', 'awaiting_since', 'first_resolved_at', 'next_contact_at', 'fcr_break_ms', 'first_response_policy_ms'] as const;
+    const read = () => store.db.selectFrom('conversation_stats').select(cols).orderBy('conversation_id').execute();
+    const generated = await read();
+    expect(generated).toHaveLength(100);
+    expect(generated.filter((r) => r.next_response_list !== null).length).toBeGreaterThan(10);
+    expect(generated.filter((r) => r.next_contact_at !== null).length).toBeGreaterThan(0);
+    expect(generated.filter((r) => r.labels !== null).length).toBeGreaterThan(10);
+    for (const table of ['conversation_labels', 'response_intervals', 'conversation_stats']) await sql`DROP TABLE ${sql.table(table)}`.execute(store.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0004_perf', '0012_metrics')`.execute(store.db);
+    expect(await migrateToLatest(store.db as never)).toEqual(['0004_perf', '0012_metrics']);
+    expect(await read()).toEqual(generated);
   });
 });

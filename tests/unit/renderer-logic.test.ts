@@ -68,6 +68,7 @@ describe('invalidationsFor', () => {
       queryKeys.conversation('c1'),
       queryKeys.conversation('c2'),
       queryKeys.dashboard,
+      queryKeys.reports,
     ]);
   });
 
@@ -77,11 +78,11 @@ describe('invalidationsFor', () => {
 
   it('contact, channel and agent changes can touch any conversation', () => {
     expect(invalidationsFor({ entities: ['contact'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll]);
-    expect(invalidationsFor({ entities: ['channel'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.channels, queryKeys.dashboard]);
-    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents, queryKeys.presence, queryKeys.dashboard]);
+    expect(invalidationsFor({ entities: ['channel'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.channels, queryKeys.dashboard, queryKeys.reports]);
+    expect(invalidationsFor({ entities: ['agent'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.agents, queryKeys.presence, queryKeys.dashboard, queryKeys.reports]);
     // Presence (routing): the inbox header, assignee dots in rows and the open conversation's header.
-    expect(invalidationsFor({ entities: ['presence'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.presence, queryKeys.dashboard]);
-    expect(invalidationsFor({ entities: ['routingEvent'], conversationIds: ['c1'] })).toEqual([queryKeys.conversation('c1'), queryKeys.dashboard]);
+    expect(invalidationsFor({ entities: ['presence'], conversationIds: [] })).toEqual([queryKeys.inboxAll, queryKeys.conversationAll, queryKeys.presence, queryKeys.dashboard, queryKeys.reports]);
+    expect(invalidationsFor({ entities: ['routingEvent'], conversationIds: ['c1'] })).toEqual([queryKeys.conversation('c1'), queryKeys.dashboard, queryKeys.reports]);
   });
 
   it('the supervisor dashboard refreshes on queue, presence, routing and SLA changes, not on messages or drafts', () => {

@@ -195,6 +195,11 @@ export function createFakeElectron(userData = '/fake/userData') {
     isDestroyed(): boolean {
       return this.destroyed;
     }
+    /** BrowserWindow.close(): the same as the close button. */
+    close(): void {
+      this.calls.push('close');
+      this.userClose();
+    }
     /** Like the user clicking the close button: 'close' is preventable, then 'closed'. */
     userClose(): FakeEvent {
       const event = new FakeEvent();

@@ -6,6 +6,7 @@ import type { Conversation } from '../../src-shared/domain';
 import type { IpcEvent, IpcHandlers, InboxRow, SessionState } from '../../src-shared/ipc';
 import { adminIpcContract } from '../../src-shared/admin';
 import { metricsIpcContract } from '../../src-shared/metrics';
+import { qualityIpcContract } from '../../src-shared/quality';
 import type { CoreLike } from '../../src-main/shell/ports';
 
 const T = '2025-01-01T00:00:00.000Z';
@@ -97,6 +98,16 @@ export function createTestCore(conversationIds: string[] = ['c1', 'c2', 'c3']): 
         },
       ]),
     ) as unknown as Pick<IpcHandlers, keyof typeof metricsIpcContract>),
+    // Quality review (issue 8): not needed by the shell tests.
+    ...(Object.fromEntries(
+      Object.keys(qualityIpcContract).map((m) => [
+        m,
+        async (a: unknown) => {
+          record(m, a);
+          throw Object.assign(new Error('not needed by the shell tests'), { code: 'not_implemented' });
+        },
+      ]),
+    ) as unknown as Pick<IpcHandlers, keyof typeof qualityIpcContract>),
     // Identity (issue 4): not needed by the shell tests.
     ...(Object.fromEntries(
       Object.keys(identityIpcContract).map((m) => [

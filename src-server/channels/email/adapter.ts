@@ -236,7 +236,7 @@ export function startEmailReceiver(channelId: string, config: EmailConfig, rt: C
 // ── outbound ────────────────────────────────────────────────────────────────────────────────
 const transports = new Map<string, { version: string; transport: Transporter }>();
 
-function transportOf(channelId: string, config: EmailConfig): Transporter {
+export function transportOf(channelId: string, config: EmailConfig): Transporter {
   const version = JSON.stringify(config.smtp);
   const cached = transports.get(channelId);
   if (cached && cached.version === version) return cached.transport;

@@ -15,6 +15,8 @@ import { TelegramConfig } from '../config-schemas';
 import { ingest } from '../ingest';
 import type { ChannelRuntime } from '../runtime';
 import { safeEqual } from '../verify';
+import { CSAT_MAX, parseCsatPayload } from '../../../src-shared/csat';
+import type { IngestResult } from '../ingest';
 
 const Params = z.object({ channelId: z.string().max(64) });
 const s = (max = 4096) => z.string().max(max);
@@ -37,6 +39,15 @@ export const TgUpdate = z.object({
       location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
     })
     .optional(),
+  /** A tap on an inline keyboard button (core.telegram.org/bots/api#callbackquery): our CSAT keys. */
+  callback_query: z
+    .object({
+      id: s(256),
+      from: z.object({ id: z.number().int(), is_bot: z.boolean().optional() }),
+      message: z.object({ message_id: z.number().int(), chat: z.object({ id: z.number().int(), type: s(32) }) }).optional(),
+      data: s(64).optional(),
+    })
+    .optional(),
 });
 export type TgUpdate = z.infer<typeof TgUpdate>;
 
@@ -52,6 +63,14 @@ export function apiOf(config: TelegramConfig): Api {
 }
 
 export function normaliseUpdate(u: TgUpdate): InboundEvent[] {
+  const q = u.callback_query;
+  if (q) {
+    // A CSAT key: an answer on the survey, never a customer message (docs/csat.md). Other callbacks are not ours.
+    const csat = parseCsatPayload(q.data);
+    if (!csat || q.from.is_bot) return [];
+    const chatId = q.message?.chat.id ?? q.from.id;
+    return [{ kind: 'csat', token: csat.token, score: csat.score, identity: { channelType: 'telegram', value: String(chatId) }, telegram: { callbackQueryId: q.id, chatId, messageId: q.message?.message_id ?? null } }];
+  }
   const m = u.message;
   if (!m || m.chat.type !== 'private' || m.from?.is_bot) return []; // one-to-one support chats only
   const name = [m.from?.first_name, m.from?.last_name].filter(Boolean).join(' ') || m.from?.username;
@@ -98,7 +117,9 @@ export const telegramAdapter: ChannelAdapter = {
       }
       const u = TgUpdate.safeParse(json);
       if (!u.success) return fail(reply, 400, 'invalid', 'not a Telegram Update');
-      await ingest(rt, ch.row.id, normaliseUpdate(u.data));
+      const events = normaliseUpdate(u.data);
+      const result = await ingest(rt, ch.row.id, events);
+      acknowledgeCsat(rt, config, events, result);
       return reply.code(200).send({ ok: true });
     });
   },
@@ -170,6 +191,23 @@ export const telegramAdapter: ChannelAdapter = {
   },
 };
 
+/**
+ * After a CSAT answer is committed: answerCallbackQuery (stops the button's spinner) and edit the survey message to
+ * thank the customer (its keyboard goes away). Best effort, after the acknowledgement: the answer is already stored.
+ */
+function acknowledgeCsat(rt: ChannelRuntime, config: TelegramConfig, events: readonly InboundEvent[], result: IngestResult): void {
+  const api = apiOf(config);
+  for (const ev of events) {
+    if (ev.kind !== 'csat' || !ev.telegram) continue;
+    const tg = ev.telegram;
+    const ok = result.csat.recorded.includes(ev.token);
+    void (async () => {
+      await api.answerCallbackQuery(tg.callbackQueryId, { text: ok ? 'Thank you for your rating!' : 'This survey is no longer available.' });
+      if (ok && tg.messageId !== null) await api.editMessageText(tg.chatId, tg.messageId, `Thank you! You rated our help ${ev.score}/${CSAT_MAX}.`);
+    })().catch((err: unknown) => rt.log.warn({ err }, 'telegram CSAT acknowledgement failed'));
+  }
+}
+
 export function classifyTelegramError(err: unknown): SendOutcome {
   if (err instanceof GrammyError) {
     if (err.error_code === 429) {
@@ -198,7 +236,7 @@ function startPolling(channelId: string, config: TelegramConfig, rt: ChannelRunt
       try {
         const row = await rt.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
         const offset = row ? Number(row.value) : undefined;
-        const updates = await api.getUpdates({ offset, timeout: 25, allowed_updates: ['message'] }, grammySignal(abort.signal));
+        const updates = await api.getUpdates({ offset, timeout: 25, allowed_updates: ['message', 'callback_query'] }, grammySignal(abort.signal));
         const events: InboundEvent[] = [];
         let next = offset;
         for (const raw of updates) {
@@ -206,7 +244,7 @@ function startPolling(channelId: string, config: TelegramConfig, rt: ChannelRunt
           if (u.success) events.push(...normaliseUpdate(u.data));
           next = Math.max(next ?? 0, (raw as { update_id: number }).update_id + 1);
         }
-        if (events.length) await ingest(rt, channelId, events);
+        if (events.length) acknowledgeCsat(rt, config, events, await ingest(rt, channelId, events));
         if (next !== undefined && next !== offset) {
           await rt.db.insertInto('settings').values({ key, value: String(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: String(next) })).execute();
         }

@@ -13,6 +13,8 @@ import type { WidgetPeer } from '../../live-hub';
 import type { MessagesTable } from '../../store/schema';
 import type { Selectable } from 'kysely';
 import { clientMessageIdOf, externalIdOf, userIdentity, verifyUserHash, visitorIdentity, webchatIdentitiesOf } from './identity';
+import { csatConfigOf, recordAnswer } from '../../csat/store';
+import { DEFAULT_CSAT_QUESTION } from '../../../src-shared/csat';
 
 /** Frames larger than this are refused (a maximal message with JSON escaping fits well below). */
 export const WIDGET_MAX_FRAME_BYTES = 128 * 1024;
@@ -126,7 +128,21 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
       const peer: WidgetPeer = { channelId: channel.id, identity, send };
       session = { channelId: channel.id, identity, profile, contactId, peer };
       ctx.hub.addWidget(peer);
-      return send({ type: 'welcome', visitorId: id.visitorId, verified, channelName: channel.name, history: contactId ? await historyOf(ctx, channel.id, contactId) : [] });
+      send({ type: 'welcome', visitorId: id.visitorId, verified, channelName: channel.name, history: contactId ? await historyOf(ctx, channel.id, contactId) : [] });
+      // An unanswered survey (docs/csat.md) is shown whenever the visitor opens the chat again.
+      if (contactId) {
+        const survey = await ctx.db
+          .selectFrom('csat_surveys')
+          .select(['token'])
+          .where('contact_id', '=', contactId)
+          .where('channel_id', '=', channel.id)
+          .where('state', '=', 'sent')
+          .where('sent_at', 'is not', null)
+          .orderBy('created_at', 'desc')
+          .executeTakeFirst();
+        if (survey) send({ type: 'csat', survey: { token: survey.token, question: csatConfigOf(channel.config).question ?? DEFAULT_CSAT_QUESTION, score: null, comment: null } });
+      }
+      return;
     }
 
     if (!session) return error('hello_required', 'send hello first');
@@ -160,6 +176,17 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
       case 'delivered': {
         if (!s.contactId) return;
         await ctx.commands.markDelivered(s.channelId, s.contactId, msg.messageIds);
+        return;
+      }
+      case 'csat': {
+        // A rating, not a message: recorded on the survey only when it is this visitor's, in this chat.
+        const contactId = s.contactId ?? (await contactIdByIdentity(ctx.db, 'webchat', s.identity)) ?? null;
+        const res = contactId ? await ctx.commands.run((w) => recordAnswer(w, msg.token, { score: msg.score, comment: msg.comment }, { channelId: s.channelId, contactIds: [contactId] })) : { kind: 'unknown' as const };
+        if (res.kind !== 'recorded') return error('not_found', 'this survey does not exist or is closed');
+        const channel = await ctx.db.selectFrom('channels').select('config').where('id', '=', s.channelId).executeTakeFirst();
+        const frame = { type: 'csat' as const, survey: { token: msg.token, question: (channel ? csatConfigOf(channel.config).question : undefined) ?? DEFAULT_CSAT_QUESTION, score: res.survey.score, comment: res.survey.comment } };
+        // Every open tab of this visitor shows the thanks.
+        ctx.hub.toWidgets(s.channelId, [s.identity], frame);
         return;
       }
     }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { whatsappReplyRule } from '../../../src-shared/reply-window';
+import { parseCsatPayload } from '../../../src-shared/csat';
 import type { ChannelAdapter, InboundEvent, MediaFetch, MediaRequest, MessageMeta, OutboundJob, SendOutcome } from '../adapter';
 import { bodyOf } from '../media';
 import { networkOutcome } from '../adapter';
@@ -239,6 +240,12 @@ export function normalise(value: z.infer<typeof WaValue>): InboundEvent[] {
   for (const m of value.messages ?? []) {
     const who = m.from ?? m.from_user_id ?? (value.contacts?.length === 1 ? (value.contacts[0]!.wa_id ?? value.contacts[0]!.user_id) : undefined);
     if (!who) continue; // nobody to answer: ignore rather than invent an identity
+    // A CSAT answer (our list row / reply button / template quick-reply payload): recorded on the survey, not a message.
+    const csat = parseCsatPayload(m.interactive?.list_reply?.id ?? m.interactive?.button_reply?.id ?? m.button?.payload);
+    if (csat) {
+      events.push({ kind: 'csat', token: csat.token, score: csat.score, identity: { channelType: 'whatsapp', value: who } });
+      continue;
+    }
     const { text, meta } = contentOf(m);
     const name = names.get(who);
     events.push({ kind: 'message', externalId: m.id, identity: { channelType: 'whatsapp', value: who }, profile: name ? { name } : {}, text, meta });

@@ -102,6 +102,32 @@ export async function startFakeGraph(opts: { accessToken: string; phoneNumberId:
         const comps = (Array.isArray(template?.components) ? template.components : []) as { type?: string; parameters?: unknown[] }[];
         const got = comps.find((c) => c.type === 'body')?.parameters?.length ?? 0;
         if (want !== got) return error(res, 400, 132000, 'Number of parameters does not match the expected number of params', `body: number of localizable_params (${got}) does not match the expected number of params (${want})`);
+        // Quick-reply button payloads (…/cloud-api/guides/send-message-templates#interactive-message-templates):
+        // {type:"button", sub_type:"quick_reply", index:"0".., parameters:[{type:"payload", payload}]}, one per button of the template.
+        const buttons = ((t.components as { type: string; buttons?: { type: string }[] }[]).find((c) => c.type === 'BUTTONS')?.buttons ?? []).filter((b) => b.type === 'QUICK_REPLY');
+        for (const c of comps.filter((x) => x.type === 'button')) {
+          const b = c as { sub_type?: unknown; index?: unknown; parameters?: { type?: unknown; payload?: unknown }[] };
+          const idx = Number(b.index);
+          if (b.sub_type !== 'quick_reply' || !Number.isInteger(idx) || idx < 0 || idx >= buttons.length) return error(res, 400, 131008, 'Required parameter is missing', `button at index ${String(b.index)} is not a quick reply of this template`);
+          if (b.parameters?.[0]?.type !== 'payload' || typeof b.parameters[0].payload !== 'string') return error(res, 400, 100, 'Invalid parameter', 'quick_reply buttons take one payload parameter');
+        }
+      } else if (body.type === 'interactive') {
+        // Interactive messages (…/cloud-api/messages/interactive-list-messages, …/interactive-reply-buttons-messages):
+        // list: body.text ≤ 4096, action.button ≤ 20 chars, ≤ 10 rows in all, row id ≤ 200 and title ≤ 24 chars;
+        // button: ≤ 3 reply buttons with id ≤ 256 and title ≤ 20 chars.
+        const inter = body.interactive as { type?: unknown; body?: { text?: unknown }; action?: { button?: unknown; sections?: { rows?: { id?: unknown; title?: unknown }[] }[]; buttons?: { type?: unknown; reply?: { id?: unknown; title?: unknown } }[] } } | undefined;
+        const bad = (details: string) => error(res, 400, 131009, 'Parameter value is not valid', details);
+        if (body.messaging_product !== 'whatsapp' || typeof body.to !== 'string' || !inter || typeof inter.body?.text !== 'string' || inter.body.text === '') return bad('interactive.body.text is required');
+        if (inter.type === 'list') {
+          const rows = (inter.action?.sections ?? []).flatMap((sec) => sec.rows ?? []);
+          if (typeof inter.action?.button !== 'string' || inter.action.button.length > 20) return bad('action.button must be at most 20 characters');
+          if (rows.length < 1 || rows.length > 10) return bad('a list has 1 to 10 rows');
+          if (rows.some((r) => typeof r.id !== 'string' || r.id.length > 200 || typeof r.title !== 'string' || r.title.length > 24)) return bad('row id ≤ 200 and title ≤ 24 characters');
+        } else if (inter.type === 'button') {
+          const buttons = inter.action?.buttons ?? [];
+          if (buttons.length < 1 || buttons.length > 3) return bad('reply buttons: 1 to 3');
+          if (buttons.some((b) => b.type !== 'reply' || typeof b.reply?.id !== 'string' || typeof b.reply.title !== 'string' || b.reply.title.length > 20)) return bad('button title ≤ 20 characters');
+        } else return bad(`interactive type ${String(inter.type)} is not supported here`);
       } else if (MEDIA_TYPES.includes(String(body.type))) {
         // Media messages (…/cloud-api/reference/messages#media-object): {id} of an uploaded media, or {link}.
         const media = body[String(body.type)] as { id?: unknown; link?: unknown; caption?: unknown; filename?: unknown } | undefined;
@@ -215,5 +241,21 @@ export function waMedia(phoneNumberId: string, from: string, id: string, type: '
   return waEnvelope(phoneNumberId, {
     contacts: [{ profile: { name: 'Sari' }, wa_id: from }],
     messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type, [type]: media }],
+  });
+}
+
+/** A customer's tap on a list row (type "list_reply") or reply button ("button_reply"), as Meta's webhook sends it. */
+export function waInteractiveReply(phoneNumberId: string, from: string, id: string, kind: 'list_reply' | 'button_reply', reply: { id: string; title: string }) {
+  return waEnvelope(phoneNumberId, {
+    contacts: [{ profile: { name: 'Budi' }, wa_id: from }],
+    messages: [{ context: { from: '15550783881', id: 'wamid.ctx' }, from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'interactive', interactive: { type: kind, [kind]: reply } }],
+  });
+}
+
+/** A tap on a template's quick-reply button: type "button" with the payload we set at send time. */
+export function waQuickReply(phoneNumberId: string, from: string, id: string, text: string, payload: string) {
+  return waEnvelope(phoneNumberId, {
+    contacts: [{ profile: { name: 'Budi' }, wa_id: from }],
+    messages: [{ context: { from: '15550783881', id: 'wamid.ctx' }, from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'button', button: { text, payload } }],
   });
 }

@@ -1,6 +1,7 @@
 // A local double of the Telegram Bot API (core.telegram.org/bots/api): POST /bot<token>/<method> with a
 // JSON body; answers {ok:true, result} or {ok:false, error_code, description, parameters?}. Implements
-// sendMessage, getUpdates (long polling with offset) and deleteWebhook.
+// sendMessage (with inline keyboards), answerCallbackQuery, editMessageText, getUpdates (long polling with
+// offset) and deleteWebhook.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +26,8 @@ export interface FakeTelegram {
   pushUpdate(update: Record<string, unknown>): number;
   /** Files for getFile (→ {file_id, file_unique_id, file_size, file_path}) and GET /file/bot<token>/<file_path>. */
   files: Map<string, { bytes: Buffer; path: string }>;
+  /** Text messages the bot sent, by `${chatId}:${messageId}` (editMessageText changes them). */
+  sent: Map<string, { text: string; replyMarkup: unknown }>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     calls: [],
     script: [],
     files: new Map(),
+    sent: new Map(),
     pushUpdate(update) {
       const id = nextUpdateId++;
       updates.push({ update_id: id, ...update });
@@ -82,10 +86,37 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       switch (method) {
         case 'sendMessage': {
           if (body.chat_id === undefined || typeof body.text !== 'string' || body.text === '') return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+          // InlineKeyboardMarkup (core.telegram.org/bots/api#inlinekeyboardmarkup): rows of buttons; callback_data 1–64 bytes.
+          const markup = body.reply_markup as { inline_keyboard?: unknown } | undefined;
+          if (markup !== undefined) {
+            const rows = markup.inline_keyboard;
+            if (!Array.isArray(rows) || rows.some((r) => !Array.isArray(r))) return send(res, 400, { ok: false, error_code: 400, description: "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays" });
+            for (const b of (rows as unknown[][]).flat() as { text?: unknown; callback_data?: unknown }[]) {
+              if (typeof b.text !== 'string' || b.text === '') return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: text buttons are unallowed in the inline keyboard' });
+              if (typeof b.callback_data === 'string' && (Buffer.byteLength(b.callback_data) < 1 || Buffer.byteLength(b.callback_data) > 64)) return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' });
+            }
+          }
           const step = fake.script.shift();
           if (step) return send(res, step.error_code, { ok: false, ...step });
           const chatId = Number(body.chat_id);
-          return send(res, 200, { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Customer' }, from: { id: 1, is_bot: true, first_name: 'Bot' }, text: body.text } });
+          const messageId = nextMessageId++;
+          fake.sent.set(`${chatId}:${messageId}`, { text: body.text, replyMarkup: markup });
+          return send(res, 200, { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Customer' }, from: { id: 1, is_bot: true, first_name: 'Bot' }, text: body.text, ...(markup ? { reply_markup: markup } : {}) } });
+        }
+        case 'answerCallbackQuery': {
+          // core.telegram.org/bots/api#answercallbackquery: callback_query_id required; text ≤ 200 characters.
+          if (typeof body.callback_query_id !== 'string' || body.callback_query_id === '') return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+          if (typeof body.text === 'string' && body.text.length > 200) return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+          return send(res, 200, { ok: true, result: true });
+        }
+        case 'editMessageText': {
+          // core.telegram.org/bots/api#editmessagetext: chat_id + message_id of a message the bot sent; no reply_markup removes the keyboard.
+          const key = `${Number(body.chat_id)}:${Number(body.message_id)}`;
+          const sent = fake.sent.get(key);
+          if (!sent) return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
+          if (typeof body.text !== 'string' || body.text === '') return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+          fake.sent.set(key, { text: body.text, replyMarkup: body.reply_markup });
+          return send(res, 200, { ok: true, result: { message_id: Number(body.message_id), date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } });
         }
         case 'getFile': {
           const file = fake.files.get(String(body.file_id));
@@ -172,4 +203,17 @@ function parseMultipart(raw: Buffer, contentType: string): { get(name: string): 
 
 export function tgTextUpdate(chatId: number, messageId: number, text: string, from = { first_name: 'Siti', last_name: 'Rahma', username: 'siti_r' }) {
   return { message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: from.first_name }, from: { id: chatId, is_bot: false, language_code: 'id', ...from }, text } };
+}
+
+/** A tap on an inline keyboard button of a message the bot sent (core.telegram.org/bots/api#callbackquery). */
+export function tgCallbackUpdate(chatId: number, messageId: number, data: string, queryId = String(Math.floor(Math.random() * 1e15))) {
+  return {
+    callback_query: {
+      id: queryId,
+      from: { id: chatId, is_bot: false, first_name: 'Siti' },
+      message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Siti' }, from: { id: 1, is_bot: true, first_name: 'Bot' }, text: 'survey' },
+      chat_instance: '-1234567890',
+      data,
+    },
+  };
 }

@@ -1,0 +1,104 @@
+// CSAT end to end (docs/csat.md) in the browser host: the admin enables the survey in the channel settings form; a
+// web chat customer is answered, the agent resolves, the
+// widget shows the inline rating, the customer rates 2 with a comment, and the agent's conversation view shows it
+// (through sync, no reload) — while the conversation stays resolved and no message was added.
+import { test, expect, type Page } from '@playwright/test';
+import { api, freePort, startHost, startServer, tempDir } from './support';
+
+const admin = { email: 'admin@e2e.test', password: 'correct horse battery staple' };
+const agentLogin = { email: 'cara@e2e.test', password: 'cara-password-123', name: 'Cara Diaz' };
+
+async function signIn(page: Page, serverUrl: string) {
+  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
+  await page.getByRole('textbox', { name: 'Email' }).fill(agentLogin.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(agentLogin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('web chat customer rates the resolved conversation; the agent sees the rating', async ({ browser }) => {
+  const serverPort = await freePort();
+  const hostPort = await freePort();
+  const env = { THREADLINE_ADMIN_EMAIL: admin.email, THREADLINE_ADMIN_PASSWORD: admin.password };
+  const server = await startServer(serverPort, tempDir('server'), env);
+  const host = await startHost(hostPort, tempDir('desktop'), server.url);
+  try {
+    const { token } = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, admin);
+    const channel = await api<{ id: string }>(server.url, 'POST', '/api/v1/channels', token, { type: 'webchat', name: 'Website chat', config: {} });
+
+    // The admin turns the survey on in the channel settings form.
+    const adminPage = await (await browser.newContext()).newPage();
+    await adminPage.goto(host.url);
+    await adminPage.getByRole('textbox', { name: 'Server URL' }).fill(server.url);
+    await adminPage.getByRole('textbox', { name: 'Email' }).fill(admin.email);
+    await adminPage.getByRole('textbox', { name: 'Password' }).fill(admin.password);
+    await adminPage.getByRole('button', { name: 'Sign in' }).click();
+    await adminPage.getByRole('button', { name: 'Settings' }).click();
+    const dialog = adminPage.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('button', { name: 'Edit Website chat' }).click();
+    const csatFields = dialog.getByRole('group', { name: 'Satisfaction survey (CSAT)' });
+    await expect(csatFields.getByRole('checkbox', { name: 'Send a satisfaction survey when a conversation is resolved' })).not.toBeChecked();
+    await csatFields.getByRole('checkbox', { name: 'Send a satisfaction survey when a conversation is resolved' }).check();
+    await csatFields.getByRole('textbox', { name: 'Survey question' }).fill('How did we do?');
+    await dialog.getByRole('button', { name: 'Save channel' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('Saved “Website chat”.');
+    const saved = await api<{ config: Record<string, unknown> }>(server.url, 'GET', `/api/v1/channels/${channel.id}`, token);
+    expect(saved.config.csat).toEqual({ enabled: true, question: 'How did we do?' });
+    // The browser host is one desktop app (one signed-in user): the admin signs out before the agent signs in.
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await adminPage.getByRole('button', { name: 'Sign out' }).click();
+    await expect(adminPage.getByRole('textbox', { name: 'Server URL' })).toBeVisible();
+    await adminPage.context().close();
+
+    const cara = await api<{ id: string }>(server.url, 'POST', '/api/v1/agents', token, { ...agentLogin, role: 'agent' });
+    await api(server.url, 'PUT', `/api/v1/channels/${channel.id}/members/${cara.id}`, token);
+
+    const agent = await (await browser.newContext()).newPage();
+    await agent.goto(host.url);
+    await signIn(agent, server.url);
+    const inbox = agent.getByRole('listbox', { name: 'Conversations' });
+    await expect(inbox).toBeVisible();
+
+    const customer = await (await browser.newContext()).newPage();
+    await customer.goto(`${server.url}/chat/${channel.id}`);
+    await customer.getByRole('textbox', { name: 'Your message' }).fill('My parcel #77 is late');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+
+    await agent.getByRole('tab', { name: 'All' }).click();
+    const row = inbox.getByRole('option').filter({ hasText: 'parcel #77' });
+    await expect(row).toBeVisible({ timeout: 5000 });
+    await row.click();
+    const reply = agent.getByRole('textbox', { name: 'Reply' });
+    await reply.fill('It ships today, sorry for the wait.');
+    await reply.press('Enter');
+    const chat = customer.getByRole('log', { name: 'Chat messages' });
+    await expect(chat).toContainText('It ships today');
+
+    // The agent resolves: the rating appears in the widget, with accessible controls.
+    await agent.getByRole('button', { name: 'Resolve' }).click();
+    const survey = customer.getByRole('region', { name: 'Rate our help' });
+    await expect(survey).toBeVisible({ timeout: 5000 });
+    await expect(survey.getByRole('group', { name: 'How did we do?' })).toBeVisible();
+    await expect(survey.getByRole('radio')).toHaveCount(5);
+    await expect(agent.getByRole('region', { name: 'Customer satisfaction' })).toContainText('no answer yet');
+
+    // Sending without a choice is refused with a message; then 2 with a comment, by keyboard for the score.
+    await survey.getByRole('button', { name: 'Send rating' }).click();
+    await expect(survey.getByRole('alert')).toHaveText('Choose a rating first.');
+    await survey.getByRole('radio', { name: '2 out of 5' }).check();
+    await survey.getByRole('textbox', { name: 'Anything to add? (optional)' }).fill('Three days without news <b>at all</b>');
+    await survey.getByRole('button', { name: 'Send rating' }).click();
+    await expect(survey.getByRole('status')).toHaveText('Thank you! You rated our help 2 out of 5.');
+
+    // The agent's open conversation shows the rating and the comment as text; still resolved, no new message.
+    const rating = agent.getByRole('region', { name: 'Customer satisfaction' });
+    await expect(rating).toContainText('Customer rating 2/5', { timeout: 5000 });
+    await expect(rating).toContainText('Three days without news <b>at all</b>');
+    await expect(agent.getByRole('button', { name: 'Reopen' })).toBeVisible();
+    const log = agent.getByRole('log', { name: 'Messages' });
+    await expect(log.getByRole('article')).toHaveCount(2);
+    await expect(chat.getByRole('listitem')).toHaveCount(2);
+  } finally {
+    await host.stop();
+    await server.stop();
+  }
+});
