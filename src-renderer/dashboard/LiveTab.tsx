@@ -5,10 +5,10 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InboxRow } from '../../src-shared/ipc';
-import type { DrillMetric, LiveSlaItem } from '../../src-shared/metrics';
+import type { DrillMetric, LiveMetrics, LiveSlaItem } from '../../src-shared/metrics';
 import { useServerNow } from '../sla/use-server-now';
 import { useNow } from '../state/core-events';
-import { currentByAgent, dueIn, formatWait, localMidnightIso } from './live-view';
+import { currentByAgent, dueIn, formatWait, liveSummary, localMidnightIso } from './live-view';
 import { useCurrentConversations, useLive, useReportDrill, useToday, useWaiting } from './queries';
 import { useShowInMain } from './use-show-in-main';
 
@@ -54,6 +54,7 @@ export function LiveTab() {
   return (
     <div className="dashboard-live">
       <p className="muted">{t('dashboard.updatedAt', { time: new Date(data.at).toLocaleTimeString() })}</p>
+      <SummaryStrip data={data} />
       <div className="dashboard-grid">
         <table className="dashboard-table" aria-label={t('dashboard.queues')}>
           <caption>{t('dashboard.queues')}</caption>
@@ -106,6 +107,35 @@ export function LiveTab() {
         </section>
       )}
     </div>
+  );
+}
+
+/** Key figures first: waiting, longest wait, agents online, SLA at risk / breached, today's CSAT. */
+function SummaryStrip({ data }: { data: LiveMetrics }) {
+  const { t, i18n } = useTranslation();
+  const sum = liveSummary(data);
+  const today = useToday(localMidnightIso(useNow(60_000)));
+  const csat = today.data?.total.csat;
+  const figures: Array<[string, string]> = [
+    [t('dashboard.summary.waiting'), String(sum.waiting)],
+    [t('dashboard.summary.longestWait'), formatWait(sum.longestWaitMs) ?? t('dashboard.none')],
+    [t('dashboard.summary.online'), t('dashboard.summary.ofAgents', { online: sum.online, agents: sum.agents })],
+    [t('dashboard.atRisk'), String(sum.atRisk)],
+    [t('dashboard.breached'), String(sum.breached)],
+    [
+      t('dashboard.summary.csatToday'),
+      csat && csat.average !== null ? t('dashboard.summary.csatValue', { average: csat.average.toLocaleString(i18n.language, { maximumFractionDigits: 1 }), count: csat.responses }) : t('dashboard.none'),
+    ],
+  ];
+  return (
+    <dl className="dashboard-summary" aria-label={t('dashboard.summary.label')}>
+      {figures.map(([term, value]) => (
+        <div key={term} className="dashboard-figure">
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 

@@ -1,5 +1,6 @@
 // Pure display logic of the dashboard's Live tab (tested in tests/unit/renderer-dashboard.test.ts).
 import type { InboxRow } from '../../src-shared/ipc';
+import type { LiveMetrics } from '../../src-shared/metrics';
 import { durationParts } from '../sla/sla-view';
 
 /** 75 s → "1 min 15 s", 2 h 5 min → "2 h 5 min". */
@@ -37,4 +38,26 @@ export function currentByAgent(rows: readonly InboxRow[]): Map<string, InboxRow[
     out.set(id, [...(out.get(id) ?? []), row]);
   }
   return out;
+}
+
+/** The Live tab's key figures: what a supervisor glances at before reading the tables. */
+export interface LiveSummary {
+  waiting: number;
+  longestWaitMs: number | null;
+  online: number;
+  agents: number;
+  atRisk: number;
+  breached: number;
+}
+
+export function liveSummary(live: LiveMetrics): LiveSummary {
+  const waits = live.channels.map((c) => c.longestWaitMs).filter((ms): ms is number => ms !== null);
+  return {
+    waiting: live.channels.reduce((n, c) => n + c.waiting, 0),
+    longestWaitMs: waits.length ? Math.max(...waits) : null,
+    online: live.agents.filter((a) => a.presence === 'online').length,
+    agents: live.agents.length,
+    atRisk: live.sla.atRisk,
+    breached: live.sla.breached,
+  };
 }

@@ -118,7 +118,7 @@ function SampleView({ week, reviewing, onReview }: { week: string; reviewing: Sa
   return (
     <>
       <p className="small">
-        {t('quality.sampleStatus', { count: s.conversations, reviewed: s.reviewed, perChannel: s.perChannel, at: absoluteTime(s.drawnAt, i18n.language), by: s.drawnBy === null ? t('quality.automatic') : (s.drawnByName ?? s.drawnBy) })}
+        {t('quality.sampleStatus', { count: s.conversations, reviewed: s.reviewed, perChannel: s.perChannel, at: absoluteTime(s.drawnAt, i18n.language), by: s.drawnBy === null ? t('quality.automatic') : t('quality.drawnBy', { name: s.drawnByName ?? s.drawnBy }) })}
       </p>
       {!s.final && <p className="small muted">{t('quality.provisional')}</p>}
       {s.items.length === 0 && <p className="muted">{t('quality.emptySample')}</p>}

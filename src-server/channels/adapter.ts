@@ -37,6 +37,8 @@ export type InboundEvent =
       score: number;
       /** The answering customer's identity on this channel (the survey must be theirs). */
       identity: { channelType: ChannelType; value: string };
+      /** When the customer answered, by the vendor's clock (ISO), if the payload says: a late retry of an older answer never overwrites a newer one. */
+      at?: string;
       /** Telegram: the callback query to answer and the survey message to edit, after commit. */
       telegram?: { callbackQueryId: string; chatId: number; messageId: number | null };
     };

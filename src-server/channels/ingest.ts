@@ -47,7 +47,7 @@ async function writeEvents(w: ChangeWriter, channelId: string, events: readonly 
     if (ev.kind === 'csat') {
       // A survey answer: recorded on the survey, never stored as a customer message, never reopens (docs/csat.md).
       const contact = await w.trx.selectFrom('contact_identities').select('contact_id').where('channel_type', '=', ev.identity.channelType).where('value', '=', ev.identity.value).executeTakeFirst();
-      const r = contact ? await recordAnswer(w, ev.token, { score: ev.score }, { channelId, contactIds: [contact.contact_id] }) : { kind: 'unknown' as const };
+      const r = contact ? await recordAnswer(w, ev.token, { score: ev.score, at: ev.at }, { channelId, contactIds: [contact.contact_id] }) : { kind: 'unknown' as const };
       (r.kind === 'recorded' ? result.csat.recorded : result.csat.unknown).push(ev.token);
     } else if (ev.kind === 'message') {
       const r = await writeMessage(w, channelId, ev);

@@ -118,7 +118,7 @@ export type AnswerResult = { kind: 'recorded'; survey: SurveyRow } | { kind: 'un
 export async function recordAnswer(
   w: ChangeWriter,
   token: string,
-  answer: { score: number; comment?: string },
+  answer: { score: number; comment?: string; /** Vendor's answer time (ISO), else now. */ at?: string },
   expect: { channelId?: string; contactIds?: readonly string[] } = {},
 ): Promise<AnswerResult> {
   const row = await w.trx.selectFrom('csat_surveys').selectAll().where('token', '=', token).executeTakeFirst();
@@ -126,7 +126,9 @@ export async function recordAnswer(
   if (expect.channelId !== undefined && row.channel_id !== expect.channelId) return { kind: 'unknown' };
   if (expect.contactIds !== undefined && !expect.contactIds.includes(row.contact_id)) return { kind: 'unknown' };
   if (row.state === 'skipped') return { kind: 'closed', reason: 'this survey was not sent' };
-  const now = nowIso();
+  // A webhook retried late carries an older answer than the one recorded: keep the newer (nothing changes).
+  if (answer.at !== undefined && row.answered_at !== null && answer.at < row.answered_at) return { kind: 'recorded', survey: row };
+  const now = answer.at ?? nowIso();
   const comment = answer.comment !== undefined ? answer.comment.trim() || null : row.comment;
   await w.trx
     .updateTable('csat_surveys')

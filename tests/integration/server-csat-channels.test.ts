@@ -159,6 +159,24 @@ describe('WhatsApp survey', () => {
     expect(await messageCount(id)).toBe(before);
   });
 
+  it('a webhook retried late with an older answer never overwrites a newer one (ordered by the message timestamp)', async () => {
+    const id = await waCustomer('6281111111177');
+    const sends = graph.requests.length;
+    await resolve(id);
+    const survey = await settled(id);
+    const req = graph.requests.slice(sends).find((r) => r.body.type === 'interactive')!;
+    const rows = (req.body.interactive as { action: { sections: { rows: { id: string; title: string }[] }[] } }).action.sections[0]!.rows;
+    const row = (score: number) => rows.find((r) => parseCsatPayload(r.id)?.score === score)!;
+    const t0 = Math.floor(Date.now() / 1000);
+    expect((await postWa(waInteractiveReply(PHONE_ID, '6281111111177', wamid(), 'list_reply', row(2), t0))).status).toBe(200);
+    // The customer's earlier tap (5), delivered late by a vendor retry: acknowledged, but the newer answer stays.
+    expect((await postWa(waInteractiveReply(PHONE_ID, '6281111111177', wamid(), 'list_reply', row(5), t0 - 60))).status).toBe(200);
+    expect(await surveysOf(id)).toEqual([expect.objectContaining({ token: survey.token, score: 2, answered_at: new Date(t0 * 1000).toISOString() })]);
+    // A later change of mind is recorded.
+    expect((await postWa(waInteractiveReply(PHONE_ID, '6281111111177', wamid(), 'list_reply', row(4), t0 + 60))).status).toBe(200);
+    expect((await surveysOf(id))[0]).toMatchObject({ score: 4, answered_at: new Date((t0 + 60) * 1000).toISOString() });
+  });
+
   it('outside the window: skipped with the reason without a template; with one, the template with quick-reply payloads', async () => {
     const id = await waCustomer('6281111111102', 30);
     const sends = graph.requests.length;

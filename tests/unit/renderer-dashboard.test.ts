@@ -6,7 +6,7 @@ import type { InboxRow, IpcResult, MainWindowLink } from '../../src-shared/ipc';
 import { MAIN_WINDOW_CHANNEL } from '../../src-shared/ipc';
 import type { RendererBridge, Transport } from '../../src-renderer/bridge/types';
 import { SECRET_STORAGE_KEY } from '../../src-renderer/bridge/secret';
-import { currentByAgent, dueIn, formatWait, localMidnightIso } from '../../src-renderer/dashboard/live-view';
+import { currentByAgent, dueIn, formatWait, liveSummary, localMidnightIso } from '../../src-renderer/dashboard/live-view';
 import { DASHBOARD_TAB_NAME, dashboardTabUrl, isDashboardLocation, openDashboardWindow, parseMainWindowLink, showInMainWindow } from '../../src-renderer/dashboard/window-links';
 
 function fakeBridge(transport: Transport, answer: IpcResult<unknown> = { ok: true, value: null }) {
@@ -88,6 +88,19 @@ describe('dashboard window links', () => {
 });
 
 describe('Live tab helpers', () => {
+  it('key figures: waiting summed over channels, the longest wait of any, agents online, SLA counts', () => {
+    const queue = (channelId: string, waiting: number, longestWaitMs: number | null) => ({ channelId, channelName: channelId, channelType: 'webchat', waiting, longestWaitMs, oldestWaitingSince: null });
+    const agent = (agentId: string, presence: string) => ({ agentId, name: agentId, role: 'agent', presence, load: 0, capacity: 3, current: 0 });
+    const summary = liveSummary({
+      at: '2026-11-26T10:00:00.000Z',
+      channels: [queue('chat', 2, 60_000), queue('mail', 0, null), queue('wa', 3, 900_000)],
+      agents: [agent('ana', 'online'), agent('ben', 'away'), agent('sam', 'online'), agent('kim', 'offline')],
+      sla: { atRisk: 1, breached: 2, atRiskIds: ['c1'], breachedIds: ['c2', 'c3'], items: [] },
+    });
+    expect(summary).toEqual({ waiting: 5, longestWaitMs: 900_000, online: 2, agents: 4, atRisk: 1, breached: 2 });
+    expect(liveSummary({ at: '2026-11-26T10:00:00.000Z', channels: [queue('chat', 0, null)], agents: [], sla: { atRisk: 0, breached: 0, atRiskIds: [], breachedIds: [], items: [] } }).longestWaitMs).toBeNull();
+  });
+
   it('formats waits', () => {
     expect(formatWait(null)).toBeNull();
     expect(formatWait(42_000)).toBe('42 s');

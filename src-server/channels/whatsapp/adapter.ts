@@ -243,7 +243,7 @@ export function normalise(value: z.infer<typeof WaValue>): InboundEvent[] {
     // A CSAT answer (our list row / reply button / template quick-reply payload): recorded on the survey, not a message.
     const csat = parseCsatPayload(m.interactive?.list_reply?.id ?? m.interactive?.button_reply?.id ?? m.button?.payload);
     if (csat) {
-      events.push({ kind: 'csat', token: csat.token, score: csat.score, identity: { channelType: 'whatsapp', value: who } });
+      events.push({ kind: 'csat', token: csat.token, score: csat.score, identity: { channelType: 'whatsapp', value: who }, at: vendorTime(m.timestamp) });
       continue;
     }
     const { text, meta } = contentOf(m);
@@ -297,4 +297,10 @@ function contentOf(m: WaMessage): { text: string; meta: MessageMeta } {
       return { text: `[Unsupported WhatsApp message${why ? `: ${why}` : ''}]`, meta: { kind: m.type } };
     }
   }
+}
+
+/** WhatsApp's `timestamp` (Unix seconds as a string) as ISO; undefined when absent or malformed. */
+function vendorTime(seconds: string | undefined): string | undefined {
+  const n = Number(seconds);
+  return seconds && Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : undefined;
 }

@@ -245,10 +245,10 @@ export function waMedia(phoneNumberId: string, from: string, id: string, type: '
 }
 
 /** A customer's tap on a list row (type "list_reply") or reply button ("button_reply"), as Meta's webhook sends it. */
-export function waInteractiveReply(phoneNumberId: string, from: string, id: string, kind: 'list_reply' | 'button_reply', reply: { id: string; title: string }) {
+export function waInteractiveReply(phoneNumberId: string, from: string, id: string, kind: 'list_reply' | 'button_reply', reply: { id: string; title: string }, timestampSec = Math.floor(Date.now() / 1000)) {
   return waEnvelope(phoneNumberId, {
     contacts: [{ profile: { name: 'Budi' }, wa_id: from }],
-    messages: [{ context: { from: '15550783881', id: 'wamid.ctx' }, from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'interactive', interactive: { type: kind, [kind]: reply } }],
+    messages: [{ context: { from: '15550783881', id: 'wamid.ctx' }, from, id, timestamp: String(timestampSec), type: 'interactive', interactive: { type: kind, [kind]: reply } }],
   });
 }
 
