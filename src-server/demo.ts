@@ -1,9 +1,16 @@
-// The demo workspace for `npm start`: a few agents, a "Website chat" channel and realistic
-// conversations marked isDemo. Idempotent: a second call finds what the first one made.
+// The demo workspace for `npm start`, everything marked isDemo:
+// - three agents (Ana and Ben agents, Sam supervisor), members of every demo channel;
+// - "Website chat" (web chat, CSAT on) with six live-looking conversations of the last day;
+// - "Help center chat" (web chat, CSAT on) and "WhatsApp" (no credentials: it never calls Meta, and nothing polls);
+// - two weeks of mostly resolved history (src-server/demo-history.ts) so the supervisor dashboard's Reports and Quality tabs
+//   have something to show: ~100 conversations over the three channels and agents, labels, priorities, a few
+//   reopened / transferred / returning customers, and CSAT answers.
+// Idempotent: settings keys remember what was made, so a second start adds nothing.
 import type { Role } from '../src-shared/domain';
 import { hashPassword } from './auth/passwords';
 import type { ThreadlineServer } from './app';
-import type { SeedConversation } from './domain/commands';
+import { seedConversation, type NewChannel, type SeedConversation } from './domain/commands';
+import { demoHistory } from './demo-history';
 
 export interface DemoAgent {
   email: string;
@@ -15,6 +22,9 @@ export interface DemoAgent {
 export interface DemoWorkspace {
   agents: DemoAgent[];
   webchatChannelId: string;
+  /** The history's other channels. */
+  helpCenterChannelId: string;
+  whatsappChannelId: string;
   chatUrl: string;
 }
 
@@ -25,6 +35,10 @@ export const DEMO_AGENTS: readonly DemoAgent[] = [
 ];
 
 const CHANNEL_SETTING = 'demo.webchatChannelId';
+const HELP_CENTER_SETTING = 'demo.helpCenterChannelId';
+const WHATSAPP_SETTING = 'demo.whatsappChannelId';
+/** Written in the history's own transaction: the history is there exactly when this key is. */
+const HISTORY_SETTING = 'demo.historySeededAt';
 
 type Script = { who: 'customer' | 'ana' | 'ben' | 'sam' | 'note:ana' | 'note:sam'; minutesAgo: number; text: string }[];
 
@@ -101,24 +115,59 @@ export async function seedDemo(server: ThreadlineServer): Promise<DemoWorkspace>
     agentIds[a.email] = existing?.id ?? (await server.commands.createAgent({ email: a.email, name: a.name, role: a.role, passwordHash: await hashPassword(a.password) })).id;
   }
 
-  const setting = await db.selectFrom('settings').select('value').where('key', '=', CHANNEL_SETTING).executeTakeFirst();
-  let channelId = setting?.value;
-  if (!channelId || !(await db.selectFrom('channels').select('id').where('id', '=', channelId).executeTakeFirst())) {
-    channelId = (await server.commands.createChannel({ type: 'webchat', name: 'Website chat', config: { greeting: 'Hi! How can we help?', csat: { enabled: true } } })).id;
-    for (const a of DEMO_AGENTS) await server.commands.setMembership(channelId, agentIds[a.email]!, true);
-    await seedConversations(server, channelId, agentIds);
-    await db
-      .insertInto('settings')
-      .values({ key: CHANNEL_SETTING, value: channelId })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: channelId! }))
-      .execute();
+  const channelId = await ensureChannel(server, CHANNEL_SETTING, agentIds, { type: 'webchat', name: 'Website chat', config: { greeting: 'Hi! How can we help?', csat: { enabled: true } } }, (id) =>
+    seedConversations(server, id, agentIds),
+  );
+  const helpCenterChannelId = await ensureChannel(server, HELP_CENTER_SETTING, agentIds, { type: 'webchat', name: 'Help center chat', config: { greeting: 'Questions about an order? Ask us here.', csat: { enabled: true } } });
+  // No credentials: the WhatsApp adapter has no receiver and nothing is sent unless an agent replies here.
+  const whatsappChannelId = await ensureChannel(server, WHATSAPP_SETTING, agentIds, { type: 'whatsapp', name: 'WhatsApp', config: {} });
+
+  if (!(await setting(server, HISTORY_SETTING))) {
+    const agent = (key: 'ana' | 'ben' | 'sam') => {
+      const a = DEMO_AGENTS.find((d) => d.email.startsWith(`${key}@`))!;
+      return { id: agentIds[a.email]!, name: a.name };
+    };
+    const seeds = demoHistory(Date.now(), { website: channelId, helpCenter: helpCenterChannelId, whatsapp: whatsappChannelId }, agent);
+    // One transaction for the whole history (fast, and all or nothing with its settings key).
+    await server.commands.run(async (w) => {
+      for (const seed of seeds) await seedConversation(w, seed);
+      await w.trx.insertInto('settings').values({ key: HISTORY_SETTING, value: new Date().toISOString() }).execute();
+    });
   }
 
   return {
     agents: DEMO_AGENTS.map((a) => ({ ...a })),
     webchatChannelId: channelId,
+    helpCenterChannelId,
+    whatsappChannelId,
     chatUrl: `${server.publicUrl}/chat/${channelId}`,
   };
+}
+
+async function setting(server: ThreadlineServer, key: string): Promise<string | undefined> {
+  return (await server.store.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+}
+
+/** The demo channel remembered under `key`; created (every demo agent a member, then `afterCreate`) when missing. */
+async function ensureChannel(
+  server: ThreadlineServer,
+  key: string,
+  agentIds: Record<string, string>,
+  input: NewChannel,
+  afterCreate?: (id: string) => Promise<void>,
+): Promise<string> {
+  const { db } = server.store;
+  const known = await setting(server, key);
+  if (known && (await db.selectFrom('channels').select('id').where('id', '=', known).executeTakeFirst())) return known;
+  const id = (await server.commands.createChannel(input)).id;
+  for (const a of DEMO_AGENTS) await server.commands.setMembership(id, agentIds[a.email]!, true);
+  await afterCreate?.(id);
+  await db
+    .insertInto('settings')
+    .values({ key, value: id })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: id }))
+    .execute();
+  return id;
 }
 
 async function seedConversations(server: ThreadlineServer, channelId: string, agentIds: Record<string, string>): Promise<void> {

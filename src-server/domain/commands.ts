@@ -27,9 +27,9 @@ import { parseConfig } from './channel-config';
 import { assertReplyAllowed } from '../channels/reply-rules';
 import { enqueueDelivery, requeueDelivery } from '../channels/delivery-store';
 import { attachUploads } from '../channels/outbound-media';
-import { FactsWriter, recomputeNextContact, recordInbound, recordReply, recordStatus, syncConversationFacts } from './conversation-stats';
+import { FactsWriter, recomputeNextContact, recordInbound, recordReply, recordStatus, recordTransfer, syncConversationFacts } from './conversation-stats';
 import { continuationMetaFor, continuingConversation, replyChannelFor, resolveInboundContact } from '../identity/service';
-import { queueSurveyOnResolve } from '../csat/store';
+import { newToken, queueSurveyOnResolve, summaryOf, type SurveyRow } from '../csat/store';
 
 export const PREVIEW_CHARS = 140;
 
@@ -510,6 +510,13 @@ export interface SeedConversation {
   assigneeId: string | null;
   isDemo: boolean;
   messages: { direction: 'inbound' | 'outbound' | 'note'; text: string; at: string; author?: { id: string; name: string }; status?: MessageStatus }[];
+  /** Default normal / none (labels as the routing rules set them). */
+  priority?: Priority;
+  labels?: string[];
+  /** Past status changes and transfers, replayed in time order with the messages (metrics facts only). A `resolved` seed without a final resolve event is resolved at its last message. */
+  events?: { at: string; kind: 'resolved' | 'reopened' | 'transferred' }[];
+  /** Its CSAT survey, sent (and answered when a score is given), stored as src-server/csat/store records one. */
+  csat?: { sentAt: string; score?: number; comment?: string; answeredAt?: string };
 }
 
 /** Writes a whole conversation with past timestamps (the demo workspace). */
@@ -526,6 +533,8 @@ export async function seedConversation(w: ChangeWriter, input: SeedConversation)
   }
   const conversationId = uuidv7();
   const last = input.messages.at(-1)?.at ?? first;
+  const lastEvent = input.events?.at(-1)?.at;
+  const updated = lastEvent && lastEvent > last ? lastEvent : last;
   const lastPublic = [...input.messages].reverse().find((m) => m.direction !== 'note');
   const lastInbound = [...input.messages].reverse().find((m) => m.direction === 'inbound');
   await w.trx
@@ -541,8 +550,10 @@ export async function seedConversation(w: ChangeWriter, input: SeedConversation)
       last_message_preview: lastPublic ? previewOf(lastPublic.text) : '',
       last_inbound_at: lastInbound?.at ?? null,
       is_demo: input.isDemo ? 1 : 0,
+      ...(input.priority ? { priority: input.priority } : {}),
+      labels: input.labels?.length ? JSON.stringify(input.labels) : null,
       created_at: first,
-      updated_at: last,
+      updated_at: updated,
     })
     .execute();
   for (const m of input.messages) {
@@ -569,12 +580,42 @@ export async function seedConversation(w: ChangeWriter, input: SeedConversation)
   // Metrics facts (docs/metrics.md) as if the messages had arrived live; the seed's status is reached at the end.
   const ref = { id: conversationId, channel_id: input.channelId, created_at: first, sla: null };
   await w.trx.insertInto('conversation_stats').values({ conversation_id: conversationId, channel_id: input.channelId, created_at: first, first_response_at: null, first_response_ms: null, resolved_at: null, resolution_ms: null, contact_id: contactId }).execute();
-  for (const m of input.messages) {
-    if (m.direction === 'inbound') await recordInbound(w.trx, ref, contactId, m.at);
-    else if (m.direction === 'outbound') await recordReply(w.trx, ref, m.at, m.author?.id ?? null);
+  const steps = [...input.messages.map((m) => ({ at: m.at, m })), ...(input.events ?? []).map((e) => ({ at: e.at, e }))].sort((a, b) => a.at.localeCompare(b.at));
+  let resolved = false;
+  for (const step of steps) {
+    if ('m' in step) {
+      if (step.m.direction === 'inbound') await recordInbound(w.trx, ref, contactId, step.at);
+      else if (step.m.direction === 'outbound') await recordReply(w.trx, ref, step.at, step.m.author?.id ?? null);
+    } else if (step.e.kind === 'transferred') await recordTransfer(w.trx, ref, step.at);
+    else {
+      resolved = step.e.kind === 'resolved';
+      await recordStatus(w.trx, ref, resolved ? 'resolved' : 'open', step.at);
+    }
   }
-  if (input.status === 'resolved') await recordStatus(w.trx, ref, 'resolved', last);
+  if (input.status === 'resolved' && !resolved) await recordStatus(w.trx, ref, 'resolved', last);
   await recomputeNextContact(w.trx, contactId); // seeds may come in any time order
+  if (input.csat) {
+    const c = input.csat;
+    const channel = await w.trx.selectFrom('channels').select('type').where('id', '=', input.channelId).executeTakeFirstOrThrow();
+    const survey: SurveyRow = {
+      id: uuidv7(Date.parse(c.sentAt)),
+      conversation_id: conversationId,
+      contact_id: contactId,
+      channel_id: input.channelId,
+      channel_type: channel.type,
+      agent_id: input.assigneeId,
+      token: newToken(),
+      state: c.score === undefined ? 'sent' : 'answered',
+      detail: null,
+      score: c.score ?? null,
+      comment: c.comment ?? null,
+      sent_at: c.sentAt,
+      answered_at: c.score === undefined ? null : (c.answeredAt ?? c.sentAt),
+      created_at: c.sentAt,
+    };
+    await w.trx.insertInto('csat_surveys').values(survey).execute();
+    await w.trx.updateTable('conversations').set({ csat: JSON.stringify(summaryOf(survey)) }).where('id', '=', conversationId).execute();
+  }
   await emitContact(w, contactId);
   await emitConversation(w, conversationId);
   return conversationId;
