@@ -146,8 +146,12 @@ export const ReportRow = z.object({
   /** Every agent reply that answers customer messages after an earlier agent reply: reply − first unanswered message. */
   nextResponse: DurationStats,
   resolution: DurationStats,
-  /** of = resolved with the window elapsed (decided), n = resolved at first contact. */
-  fcr: Rate.extend({ pending: z.number().int().nonnegative() }),
+  /**
+   * of = resolved with the window elapsed since the first resolution (decided), n = resolved at first contact.
+   * pending = resolved, window not elapsed (counted in neither, so a recent range is not biased toward misses);
+   * pendingMissed = of those, already missed (transferred, reopened or contacted again so far).
+   */
+  fcr: Rate.extend({ pending: z.number().int().nonnegative(), pendingMissed: z.number().int().nonnegative() }),
   /** of = resolved at least once, n = reopened at least once. */
   reopen: Rate,
   /** of = conversations with an SLA policy whose targets are settled (resolved or breached), n = met (no breach). */
@@ -221,7 +225,8 @@ export const DrillQuery = z
     fcrWindowDays: z.coerce.number().int().min(1).max(90).default(7),
     format: z.enum(['json', 'csv']).default('json'),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] });
 export type DrillQuery = z.infer<typeof DrillQuery>;
 
 export const DrillItem = z.object({

@@ -15,7 +15,8 @@ import { HttpError, parse } from './http-errors';
 
 const TokenParams = z.object({ token: z.string().min(1).max(64) });
 const PageQuery = z.object({ score: z.coerce.number().int().min(CSAT_MIN).max(CSAT_MAX).optional() });
-const FORM_LIMIT = 16 * 1024;
+// The longest comment (2000 UTF-16 units) form-encoded is up to 18,000 bytes (3 UTF-8 bytes, each as %XX).
+const FORM_LIMIT = 24 * 1024;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -78,7 +79,7 @@ async function questionOf(ctx: ServerContext, survey: SurveyRow): Promise<string
 }
 
 function fail(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
-  if (wantsHtml(req)) return reply.code(status).type('text/html; charset=utf-8').send(page('Rating', `<h1>Sorry</h1><p role="alert">${escapeHtml(message)}</p>`));
+  if (wantsHtml(req)) return secure(reply.code(status)).send(page('Rating', `<h1>Sorry</h1><p role="alert">${escapeHtml(message)}</p>`));
   return reply.code(status).send({ error: { code, message } });
 }
 
@@ -108,7 +109,8 @@ export function csatPageRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return secure(reply).send(ratingPage(token, await questionOf(ctx, survey), q.data.score ?? survey.score, survey.comment, survey.state === 'answered'));
   });
 
-  app.post('/csat/:token', async (req, reply) => {
+  // Public and unauthenticated: every body (form or JSON) gets the small limit, not the API's megabyte.
+  app.post('/csat/:token', { bodyLimit: FORM_LIMIT }, async (req, reply) => {
     const { token } = parse(TokenParams, req.params);
     const body = CsatAnswer.safeParse(req.body ?? {});
     if (!body.success) {

@@ -11,7 +11,7 @@ import { GraphErrorBody } from '../channels/whatsapp/schema';
 import { webchatIdentitiesOf } from '../channels/webchat/identity';
 import type { ChannelRuntime } from '../channels/runtime';
 import type { ChannelsTable } from '../store/schema';
-import type { SendResult, SurveyRow } from './store';
+import { currentContactOf, type SendResult, type SurveyRow } from './store';
 import type { WidgetServerMessage } from '../../src-shared/widget-protocol';
 
 export interface SendContext {
@@ -33,7 +33,7 @@ export type Sender = (c: SendContext) => Promise<SendResult>;
 const scores = (): number[] => Array.from({ length: CSAT_MAX - CSAT_MIN + 1 }, (_, i) => CSAT_MAX - i);
 
 async function identitiesOf(c: SendContext, type: string): Promise<string[]> {
-  const rows = await c.rt.db.selectFrom('contact_identities').select('value').where('contact_id', '=', c.survey.contact_id).where('channel_type', '=', type).orderBy('created_at').execute();
+  const rows = await c.rt.db.selectFrom('contact_identities').select('value').where('contact_id', '=', await currentContactOf(c.rt.db, c.survey)).where('channel_type', '=', type).orderBy('created_at').execute();
   return rows.map((r) => r.value);
 }
 
@@ -41,7 +41,7 @@ const failed = (outcome: { kind: string; reason?: string }): SendResult => ({ ki
 
 /** Web chat: the store is the delivery. Shown live to open widgets, and on the visitor's next hello. */
 const webchat: Sender = async (c) => {
-  const identities = await webchatIdentitiesOf(c.rt.db, c.survey.contact_id);
+  const identities = await webchatIdentitiesOf(c.rt.db, await currentContactOf(c.rt.db, c.survey));
   c.toWidgets(c.channel.id, identities, { type: 'csat', survey: { token: c.survey.token, question: c.question, score: null, comment: null } });
   return { kind: 'sent' };
 };
@@ -59,7 +59,7 @@ const whatsapp: Sender = async (c) => {
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .select((eb) => eb.fn.max('messages.created_at').as('at'))
-    .where('conversations.contact_id', '=', c.survey.contact_id)
+    .where('conversations.contact_id', '=', await currentContactOf(c.rt.db, c.survey))
     .where('messages.channel_id', '=', c.channel.id)
     .where('messages.direction', '=', 'inbound')
     .executeTakeFirst();

@@ -124,7 +124,7 @@ export async function recordAnswer(
   const row = await w.trx.selectFrom('csat_surveys').selectAll().where('token', '=', token).executeTakeFirst();
   if (!row) return { kind: 'unknown' };
   if (expect.channelId !== undefined && row.channel_id !== expect.channelId) return { kind: 'unknown' };
-  if (expect.contactIds !== undefined && !expect.contactIds.includes(row.contact_id)) return { kind: 'unknown' };
+  if (expect.contactIds !== undefined && !expect.contactIds.includes(await currentContactOf(w.trx, row))) return { kind: 'unknown' };
   if (row.state === 'skipped') return { kind: 'closed', reason: 'this survey was not sent' };
   // A webhook retried late carries an older answer than the one recorded: keep the newer (nothing changes).
   if (answer.at !== undefined && row.answered_at !== null && answer.at < row.answered_at) return { kind: 'recorded', survey: row };
@@ -140,6 +140,16 @@ export async function recordAnswer(
   await publish(w, updated);
   w.routingWork.csat.add(row.conversation_id);
   return { kind: 'recorded', survey: updated };
+}
+
+/**
+ * The survey's customer as the contacts are merged NOW: its conversation's contact. `contact_id` is the contact at
+ * resolve; a merge moves the conversation and the identities to the survivor, so the customer writes (and answers)
+ * as the survivor from then on.
+ */
+export async function currentContactOf(q: Q, survey: Pick<SurveyRow, 'conversation_id' | 'contact_id'>): Promise<string> {
+  const conv = await q.selectFrom('conversations').select('contact_id').where('id', '=', survey.conversation_id).executeTakeFirst();
+  return conv?.contact_id ?? survey.contact_id;
 }
 
 export async function surveyByToken(q: Q, token: string): Promise<SurveyRow | undefined> {

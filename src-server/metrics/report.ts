@@ -32,6 +32,7 @@ interface Acc {
   fcrFailed: number;
   fcrHit: number;
   fcrPending: number;
+  fcrPendingMissed: number;
   reopenOf: number;
   reopened: number;
   slaOf: number;
@@ -42,7 +43,7 @@ interface Acc {
   csatSatisfied: number;
 }
 
-const emptyAcc = (): Acc => ({ created: 0, resolved: 0, inbound: 0, outbound: 0, first: [], next: [], resolution: [], fcrFailed: 0, fcrHit: 0, fcrPending: 0, reopenOf: 0, reopened: 0, slaOf: 0, slaMet: 0, csatSent: 0, csatResponses: 0, csatSum: 0, csatSatisfied: 0 });
+const emptyAcc = (): Acc => ({ created: 0, resolved: 0, inbound: 0, outbound: 0, first: [], next: [], resolution: [], fcrFailed: 0, fcrHit: 0, fcrPending: 0, fcrPendingMissed: 0, reopenOf: 0, reopened: 0, slaOf: 0, slaMet: 0, csatSent: 0, csatResponses: 0, csatSum: 0, csatSatisfied: 0 });
 
 function addInto(into: Acc, a: Acc): void {
   for (const k of Object.keys(into) as (keyof Acc)[]) {
@@ -66,7 +67,7 @@ function rowOf(key: string | null, label: string, a: Acc): ReportRow {
     firstResponse: durationStatsOf(a.first),
     nextResponse: durationStatsOf(a.next),
     resolution: durationStatsOf(a.resolution),
-    fcr: { ...rate(a.fcrFailed + a.fcrHit, a.fcrHit), pending: a.fcrPending },
+    fcr: { ...rate(a.fcrFailed + a.fcrHit, a.fcrHit), pending: a.fcrPending, pendingMissed: a.fcrPendingMissed },
     reopen: rate(a.reopenOf, a.reopened),
     slaCompliance: rate(a.slaOf, a.slaMet),
     csat: {
@@ -96,13 +97,20 @@ const durationCols = (clock: MetricsClock) =>
     ? { first: 's.first_response_ms', next: 's.next_response_list', resolution: 's.resolution_ms' }
     : { first: 'COALESCE(s.first_response_policy_ms, s.first_response_ms)', next: 'COALESCE(s.next_response_policy_list, s.next_response_list)', resolution: 'COALESCE(s.resolution_policy_ms, s.resolution_ms)' };
 
-/** FCR conditions for window W (ms) decided at `cutoff` = now − W (ISO): see docs/metrics.md. */
+/**
+ * FCR conditions for window W (ms) at `cutoff` = now − W (ISO): see docs/metrics.md. Only a conversation whose window
+ * has elapsed is decided, hit or missed alike: counting early misses before early hits are known would bias a
+ * recent range toward misses. A pending conversation that already missed is reported as such, but not in the rate.
+ */
 function fcrSql(windowMs: number, cutoff: string) {
-  const held = sql`s.first_resolved_at IS NOT NULL AND (s.fcr_break_ms IS NULL OR s.fcr_break_ms > ${windowMs})`;
+  const broke = sql`s.fcr_break_ms IS NOT NULL AND s.fcr_break_ms <= ${windowMs}`;
+  const decided = sql`s.first_resolved_at IS NOT NULL AND s.first_resolved_at <= ${cutoff}`;
+  const pending = sql`s.first_resolved_at IS NOT NULL AND s.first_resolved_at > ${cutoff}`;
   return {
-    failed: sql`s.first_resolved_at IS NOT NULL AND s.fcr_break_ms IS NOT NULL AND s.fcr_break_ms <= ${windowMs}`,
-    hit: sql`${held} AND s.first_resolved_at <= ${cutoff}`,
-    pending: sql`${held} AND s.first_resolved_at > ${cutoff}`,
+    failed: sql`${decided} AND ${broke}`,
+    hit: sql`${decided} AND NOT (${broke})`,
+    pending,
+    pendingMissed: sql`${pending} AND ${broke}`,
   };
 }
 
@@ -118,6 +126,7 @@ interface AggRow {
   fcr_failed: number | null;
   fcr_hit: number | null;
   fcr_pending: number | null;
+  fcr_pending_missed: number | null;
   reopen_of: number;
   reopened: number | null;
   sla_of: number | null;
@@ -150,6 +159,7 @@ async function aggregate(db: Kysely<DB>, groupBy: ReportGroupBy, q: Range & { cl
       SUM(CASE WHEN ${fcr.failed} THEN 1 ELSE 0 END) AS fcr_failed,
       SUM(CASE WHEN ${fcr.hit} THEN 1 ELSE 0 END) AS fcr_hit,
       SUM(CASE WHEN ${fcr.pending} THEN 1 ELSE 0 END) AS fcr_pending,
+      SUM(CASE WHEN ${fcr.pendingMissed} THEN 1 ELSE 0 END) AS fcr_pending_missed,
       COUNT(s.first_resolved_at) AS reopen_of,
       SUM(CASE WHEN s.reopen_count > 0 THEN 1 ELSE 0 END) AS reopened,
       SUM(CASE WHEN s.has_sla = 1 AND (s.resolved_at IS NOT NULL OR s.sla_breached = 1) THEN 1 ELSE 0 END) AS sla_of,
@@ -170,6 +180,7 @@ async function aggregate(db: Kysely<DB>, groupBy: ReportGroupBy, q: Range & { cl
     a.fcrFailed = Number(r.fcr_failed ?? 0);
     a.fcrHit = Number(r.fcr_hit ?? 0);
     a.fcrPending = Number(r.fcr_pending ?? 0);
+    a.fcrPendingMissed = Number(r.fcr_pending_missed ?? 0);
     a.reopenOf = Number(r.reopen_of);
     a.reopened = Number(r.reopened ?? 0);
     a.slaOf = Number(r.sla_of ?? 0);
@@ -391,7 +402,7 @@ const REPORT_HEADER = [
   'first_response_count', 'first_response_median_ms', 'first_response_p90_ms',
   'next_response_count', 'next_response_median_ms', 'next_response_p90_ms',
   'resolution_count', 'resolution_median_ms', 'resolution_p90_ms',
-  'fcr_decided', 'fcr_first_contact', 'fcr_rate', 'fcr_pending',
+  'fcr_decided', 'fcr_first_contact', 'fcr_rate', 'fcr_pending', 'fcr_pending_missed',
   'reopen_resolved', 'reopen_reopened', 'reopen_rate',
   'sla_settled', 'sla_met', 'sla_rate',
   'csat_sent', 'csat_responses', 'csat_average', 'csat_satisfied', 'csat_response_rate',
@@ -403,7 +414,7 @@ function reportLine(groupBy: string, r: ReportRow): (string | number | null)[] {
     r.firstResponse.count, r.firstResponse.medianMs, r.firstResponse.p90Ms,
     r.nextResponse.count, r.nextResponse.medianMs, r.nextResponse.p90Ms,
     r.resolution.count, r.resolution.medianMs, r.resolution.p90Ms,
-    r.fcr.of, r.fcr.n, r.fcr.rate, r.fcr.pending,
+    r.fcr.of, r.fcr.n, r.fcr.rate, r.fcr.pending, r.fcr.pendingMissed,
     r.reopen.of, r.reopen.n, r.reopen.rate,
     r.slaCompliance.of, r.slaCompliance.n, r.slaCompliance.rate,
     r.csat.sent, r.csat.responses, r.csat.average, r.csat.satisfied, r.csat.responseRate,

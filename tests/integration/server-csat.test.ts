@@ -156,6 +156,37 @@ describe('web chat survey', () => {
     expect(third.frames.pending('csat')).toHaveLength(0);
     await third.close();
   });
+
+  it('is still shown and answerable after the customer was merged into another contact', async () => {
+    const survivor = await visitorWrites(chatId, 'Hello from my phone');
+    const merged = await visitorWrites(chatId, 'Hello from my laptop');
+    expect((await setStatus(merged.conversationId, 'resolved')).status).toBe(200);
+    const live = await merged.w.next('csat', 5000);
+    const [survey] = await until('survey sent', async () => {
+      const rows = await surveysOf(merged.conversationId);
+      return rows[0]?.sent_at ? rows : null;
+    });
+    const survivorContact = (await conv(survivor.conversationId)).contactId;
+    const mergedContact = (await conv(merged.conversationId)).contactId;
+    expect((await api(t.url, 'POST', `/api/v1/contacts/${survivorContact}/merge`, t.adminToken, { otherId: mergedContact })).status).toBe(200);
+    expect((await conv(merged.conversationId)).contactId).toBe(survivorContact);
+
+    // The chat that was open during the merge answers the survey it was shown.
+    merged.w.send({ type: 'csat', token: live.survey.token, score: 3 });
+    expect((await merged.w.next('csat', 5000, (f) => f.survey.score === 3)).survey.score).toBe(3);
+    await merged.w.close();
+    await db().updateTable('csat_surveys').set({ state: 'sent', score: null, answered_at: null }).where('id', '=', survey!.id).execute();
+
+    // The merged visitor opens the chat again: the survey of their conversation is shown and their answer counts.
+    const again = await WidgetClient.connect(t.url);
+    await again.hello(merged.id);
+    expect((await again.next('csat')).survey.token).toBe(survey!.token);
+    again.send({ type: 'csat', token: survey!.token, score: 4 });
+    expect((await again.next('csat', 5000, (f) => f.survey.score === 4)).survey.score).toBe(4);
+    expect((await surveysOf(merged.conversationId))[0]).toMatchObject({ state: 'answered', score: 4 });
+    await again.close();
+    await survivor.w.close();
+  });
 });
 
 describe('rating page (the e-mail links)', () => {
@@ -207,7 +238,19 @@ describe('rating page (the e-mail links)', () => {
     for (const body of [{ score: 6 }, { score: 0 }, {}, { score: 3, comment: 'x'.repeat(2001) }]) expect((await api(t.url, 'POST', `/csat/${any!.token}`, undefined, body)).status).toBe(400);
     const form = await fetch(`${t.url}/csat/${any!.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'score=7' });
     expect(form.status).toBe(400);
+    expect(form.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await form.text()).toContain('role="alert"');
+    // A public route: the JSON body has the form's small limit, not the API's megabyte (413, nothing parsed).
+    const big = await api(t.url, 'POST', `/csat/${any!.token}`, undefined, { score: 3, comment: 'x'.repeat(30_000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    const bigForm = await fetch(`${t.url}/csat/${any!.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `score=3&comment=${'x'.repeat(30_000)}` });
+    expect(bigForm.status).toBe(413);
+    // …yet the longest comment the page allows fits: 2000 CJK characters are 18,000 bytes once form-encoded.
+    const longest = await fetch(`${t.url}/csat/${any!.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ score: '3', comment: '好'.repeat(2000) }).toString() });
+    expect(longest.status).toBe(200);
+    expect((await db().selectFrom('csat_surveys').select('comment').where('id', '=', any!.id).executeTakeFirstOrThrow()).comment).toHaveLength(2000);
+    await db().updateTable('csat_surveys').set({ score: any!.score, comment: any!.comment, answered_at: any!.answered_at }).where('id', '=', any!.id).execute();
     expect(JSON.stringify((await db().selectFrom('csat_surveys').selectAll().where('id', '=', any!.id).execute())[0])).toBe(before);
   });
 });

@@ -131,14 +131,16 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
       send({ type: 'welcome', visitorId: id.visitorId, verified, channelName: channel.name, history: contactId ? await historyOf(ctx, channel.id, contactId) : [] });
       // An unanswered survey (docs/csat.md) is shown whenever the visitor opens the chat again.
       if (contactId) {
+        // By the conversation's contact (as merged now), not the survey's contact at resolve.
         const survey = await ctx.db
-          .selectFrom('csat_surveys')
-          .select(['token'])
-          .where('contact_id', '=', contactId)
-          .where('channel_id', '=', channel.id)
-          .where('state', '=', 'sent')
-          .where('sent_at', 'is not', null)
-          .orderBy('created_at', 'desc')
+          .selectFrom('csat_surveys as cs')
+          .innerJoin('conversations as c', 'c.id', 'cs.conversation_id')
+          .select(['cs.token'])
+          .where('c.contact_id', '=', contactId)
+          .where('cs.channel_id', '=', channel.id)
+          .where('cs.state', '=', 'sent')
+          .where('cs.sent_at', 'is not', null)
+          .orderBy('cs.created_at', 'desc')
           .executeTakeFirst();
         if (survey) send({ type: 'csat', survey: { token: survey.token, question: csatConfigOf(channel.config).question ?? DEFAULT_CSAT_QUESTION, score: null, comment: null } });
       }
@@ -180,7 +182,8 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
       }
       case 'csat': {
         // A rating, not a message: recorded on the survey only when it is this visitor's, in this chat.
-        const contactId = s.contactId ?? (await contactIdByIdentity(ctx.db, 'webchat', s.identity)) ?? null;
+        // The identity's contact NOW (a merge since hello moved it to the survivor), not the one cached at hello.
+        const contactId = (await contactIdByIdentity(ctx.db, 'webchat', s.identity)) ?? null;
         const res = contactId ? await ctx.commands.run((w) => recordAnswer(w, msg.token, { score: msg.score, comment: msg.comment }, { channelId: s.channelId, contactIds: [contactId] })) : { kind: 'unknown' as const };
         if (res.kind !== 'recorded') return error('not_found', 'this survey does not exist or is closed');
         const channel = await ctx.db.selectFrom('channels').select('config').where('id', '=', s.channelId).executeTakeFirst();
