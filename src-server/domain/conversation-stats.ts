@@ -235,9 +235,57 @@ export async function recomputeNextContact(trx: Trx, contactId: string): Promise
 /** The command runner's writer: remembers which conversations the transaction wrote, for syncConversationFacts. */
 export class FactsWriter extends ChangeWriter {
   readonly conversationsWritten = new Set<string>();
+  /** Conversations emptied by a contact merge in this transaction: they get no stats row back at the end. */
+  readonly folded = new Set<string>();
 
   override async put(entity: EntityName, id: string, scopes: readonly string[], data: unknown): Promise<void> {
-    if (entity === 'conversation') this.conversationsWritten.add(id);
+    if (entity === 'conversation' && !this.folded.has(id)) this.conversationsWritten.add(id);
     await super.put(entity, id, scopes, data);
   }
+}
+
+/** A folded conversation's facts as they were, kept in the merge record so unmerge restores them exactly. */
+export interface FoldedStats {
+  into: string;
+  row: StatsRow;
+}
+
+/**
+ * A contact merge folded conversation `fromId` into the survivor's open thread `intoId` (its messages moved there):
+ * it leaves the metrics — it is no longer a conversation of its own — and its message counts go with its messages.
+ * Returns what unfoldStats needs to put it back.
+ */
+export async function foldStats(w: ChangeWriter, fromId: string, intoId: string): Promise<FoldedStats | null> {
+  if (w instanceof FactsWriter) {
+    w.folded.add(fromId);
+    w.conversationsWritten.delete(fromId);
+  }
+  const row = await w.trx.selectFrom('conversation_stats').selectAll().where('conversation_id', '=', fromId).executeTakeFirst();
+  if (!row) return null;
+  await w.trx.deleteFrom('conversation_labels').where('conversation_id', '=', fromId).execute();
+  await w.trx.deleteFrom('conversation_stats').where('conversation_id', '=', fromId).execute();
+  await w.trx
+    .updateTable('conversation_stats')
+    .set((eb) => ({ inbound_count: eb('inbound_count', '+', Number(row.inbound_count ?? 0)), outbound_count: eb('outbound_count', '+', Number(row.outbound_count ?? 0)) }))
+    .where('conversation_id', '=', intoId)
+    .execute();
+  return { into: intoId, row };
+}
+
+/** Unmerge: the folded conversation's facts come back as they were, and its counts leave the thread they joined. */
+export async function unfoldStats(w: ChangeWriter, folded: FoldedStats): Promise<void> {
+  const { row } = folded;
+  await w.trx
+    .updateTable('conversation_stats')
+    .set((eb) => ({
+      inbound_count: sql<number>`MAX(0, ${eb.ref('inbound_count')} - ${Number(row.inbound_count ?? 0)})`,
+      outbound_count: sql<number>`MAX(0, ${eb.ref('outbound_count')} - ${Number(row.outbound_count ?? 0)})`,
+    }))
+    .where('conversation_id', '=', folded.into)
+    .execute();
+  await w.trx.deleteFrom('conversation_labels').where('conversation_id', '=', row.conversation_id).execute();
+  await w.trx.deleteFrom('conversation_stats').where('conversation_id', '=', row.conversation_id).execute();
+  await w.trx.insertInto('conversation_stats').values(row).execute();
+  const labels = labelsOf(row.labels);
+  if (labels.length) await w.trx.insertInto('conversation_labels').values(labels.map((label) => ({ conversation_id: row.conversation_id, label }))).execute();
 }

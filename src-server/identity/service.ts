@@ -7,6 +7,7 @@ import type { ChannelType } from '../../src-shared/domain';
 import { nowIso, uuidv7 } from '../../src-shared/ids';
 import { normaliseEmail, normaliseIdentity, phoneOfWhatsappId, phonesInText, timeZoneOfPhone } from '../../src-shared/identity';
 import type { ChangeWriter } from '../domain/change-log';
+import { foldStats, unfoldStats, type FoldedStats } from '../domain/conversation-stats';
 import { conversationOf, loadContact, loadConversationRow, contactChannelIds, messageOf } from '../domain/entities';
 import { conflict, invalid, notFound } from '../domain/errors';
 
@@ -189,6 +190,8 @@ interface Moved {
   messages: { id: string; from: string }[];
   /** Conversations emptied by the fold: their state before it. */
   folded: { id: string; status: string; last_message_at: string; last_message_preview: string; last_inbound_at: string | null }[];
+  /** Their metrics facts (docs/metrics.md), taken out of the report while folded (absent in merges made before 0012). */
+  foldedStats?: FoldedStats[];
   /** Survivor profile fields filled from the merged contact: their previous values. */
   filled: Record<string, string | null>;
 }
@@ -230,6 +233,8 @@ export async function mergeContacts(w: W, actorId: string | null, survivorId: st
       moved.messages.push(...msgs.map((m) => ({ id: m.id, from: c.id })));
       moved.folded.push({ id: c.id, status: c.status, last_message_at: c.last_message_at, last_message_preview: c.last_message_preview, last_inbound_at: c.last_inbound_at });
       await w.trx.updateTable('messages').set({ conversation_id: target.id }).where('conversation_id', '=', c.id).execute();
+      const stats = await foldStats(w, c.id, target.id);
+      if (stats) (moved.foldedStats ??= []).push(stats);
       await w.trx.updateTable('conversations').set({ status: 'resolved', updated_at: now }).where('id', '=', c.id).execute();
       await w.slaHook?.(w, c.id, { type: 'status', from: c.status as 'open', to: 'resolved' });
     }
@@ -277,6 +282,7 @@ export async function unmergeContacts(w: W, actorId: string, survivorId: string,
     await w.trx.updateTable('conversations').set({ contact_id: m.merged_id, updated_at: now }).where('id', 'in', moved.conversations).where('contact_id', '=', survivorId).execute();
   }
   const touchedTargets = new Set<string>();
+  for (const stats of moved.foldedStats ?? []) await unfoldStats(w, stats);
   for (const f of moved.folded) {
     const current = await loadConversationRow(w.trx, f.id);
     await w.trx.updateTable('conversations').set({ status: f.status, last_message_at: f.last_message_at, last_message_preview: f.last_message_preview, last_inbound_at: f.last_inbound_at, updated_at: now }).where('id', '=', f.id).execute();

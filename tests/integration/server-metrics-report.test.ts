@@ -443,3 +443,57 @@ describe('first-contact resolution', () => {
     expect(await drill('fcr')).toEqual([c.f2, c.f4, c.f5].sort());
   });
 });
+
+// ── Server C: a merge that folds one open conversation into another ───────────────────────────────────────────
+describe('merge folding an open conversation into the survivor’s thread', () => {
+  let t: TestServer;
+  let sup: Agent;
+  let ann: Agent;
+  let chat: string;
+
+  beforeAll(async () => {
+    at('2026-05-04T09:00:00.000Z');
+    t = await startTestServer({ clock: dateClock });
+    sup = await makeAgent(t, 'Sup', 'supervisor');
+    ann = await makeAgent(t, 'Ann');
+    chat = await makeChannel(t, 'Chat');
+    await addMember(t, chat, ann.id);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('the folded conversation leaves the report (its messages count in the thread they joined); unmerge puts it back', async () => {
+    const x = await say(t, chat, 'x', 'My order is late');
+    await patch(t, sup.token, x.conversationId, { assigneeId: ann.id });
+    at('2026-05-04T09:05:00.000Z');
+    await reply(t, ann, x.conversationId);
+    at('2026-05-04T09:10:00.000Z');
+    const y = await say(t, chat, 'y', 'Hello? (from my other device)');
+    await say(t, chat, 'y', 'Anyone there?');
+    expect(y.conversationId).not.toBe(x.conversationId);
+
+    const total = async () => (await get(t, sup.token, '/api/v1/metrics/report')).total;
+    const ids = async (metric: string) => (await get(t, sup.token, `/api/v1/metrics/conversations?metric=${metric}`)).items.map((i: { conversationId: string }) => i.conversationId);
+    // Before: two conversations, X answered in 5 min, Y waiting with 2 messages.
+    expect((await total()).volume).toEqual({ created: 2, resolved: 0, inbound: 3, outbound: 1 });
+    expect(await ids('unanswered')).toEqual([y.conversationId]);
+
+    at('2026-05-04T09:15:00.000Z');
+    const merged = await api(t.url, 'POST', `/api/v1/contacts/${x.contactId}/merge`, t.adminToken, { otherId: y.contactId });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    // After: one thread. Y's messages are in X's conversation; Y's emptied conversation is neither created nor unanswered.
+    expect((await total()).volume).toEqual({ created: 1, resolved: 0, inbound: 3, outbound: 1 });
+    expect((await total()).firstResponse).toEqual({ count: 1, medianMs: 5 * MIN, p90Ms: 5 * MIN });
+    expect(await ids('created')).toEqual([x.conversationId]);
+    expect(await ids('unanswered')).toEqual([]);
+    // A later command touching the folded conversation's contact does not bring its row back.
+    await patch(t, sup.token, x.conversationId, { priority: 'high' });
+    expect((await total()).volume.created).toBe(1);
+
+    const undone = await api(t.url, 'POST', `/api/v1/contacts/${x.contactId}/unmerge`, t.adminToken, { mergeId: merged.body.mergeId });
+    expect(undone.status, JSON.stringify(undone.body)).toBe(200);
+    expect((await total()).volume).toEqual({ created: 2, resolved: 0, inbound: 3, outbound: 1 });
+    expect(await ids('unanswered')).toEqual([y.conversationId]);
+  });
+});
