@@ -157,6 +157,27 @@ describe('web chat survey', () => {
     await third.close();
   });
 
+  it('is not offered again once the customer carried on and the conversation is open again', async () => {
+    const { w, id, conversationId } = await visitorWrites();
+    expect((await setStatus(conversationId, 'resolved')).status).toBe(200);
+    await w.next('csat');
+    // Instead of rating, the customer writes again: the conversation reopens (a rating now would be about help in progress).
+    expect((await setStatus(conversationId, 'open')).status).toBe(200);
+    await w.close();
+    const again = await WidgetClient.connect(t.url);
+    await again.hello(id);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(again.frames.pending('csat')).toHaveLength(0);
+    await again.close();
+    // Resolved again (no second survey is sent): the first, still unanswered, is offered again.
+    expect((await setStatus(conversationId, 'resolved')).status).toBe(200);
+    const third = await WidgetClient.connect(t.url);
+    await third.hello(id);
+    expect((await third.next('csat')).survey.score).toBeNull();
+    await third.close();
+    expect(await surveysOf(conversationId)).toHaveLength(1);
+  });
+
   it('is still shown and answerable after the customer was merged into another contact', async () => {
     const survivor = await visitorWrites(chatId, 'Hello from my phone');
     const merged = await visitorWrites(chatId, 'Hello from my laptop');

@@ -140,6 +140,9 @@ function handleWidgetSocket(ctx: ServerContext, socket: WebSocket, req: FastifyR
           .where('cs.channel_id', '=', channel.id)
           .where('cs.state', '=', 'sent')
           .where('cs.sent_at', 'is not', null)
+          // Not once the customer has carried on and the conversation is open again: the rating would be about
+          // help that is still going on.
+          .where('c.status', '=', 'resolved')
           .orderBy('cs.created_at', 'desc')
           .executeTakeFirst();
         if (survey) send({ type: 'csat', survey: { token: survey.token, question: csatConfigOf(channel.config).question ?? DEFAULT_CSAT_QUESTION, score: null, comment: null } });
