@@ -61,6 +61,8 @@ export class ChatView {
   private readonly badgeText: HTMLElement | null = null;
   private readonly nodes = new Map<string, HTMLLIElement>();
   private readonly csatBox: HTMLElement;
+  /** The survey whose unanswered form is showing (a reconnect sends it again: the form must survive that). */
+  private csatToken: string | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private unread = 0;
@@ -182,18 +184,29 @@ export class ChatView {
   /**
    * The inline satisfaction survey (docs/csat.md): a radio group 1–5 with accessible names, an optional comment,
    * and a send button; once the server confirms the rating, a thank-you line replaces the form.
+   * Returns false when nothing new is shown: the server sends an unanswered survey again at every (re)connect, and
+   * the form already on screen keeps the score and comment the customer has entered so far.
    */
-  showCsat(survey: WidgetCsat): void {
+  showCsat(survey: WidgetCsat): boolean {
     const box = this.csatBox;
+    if (survey.score === null && survey.token === this.csatToken && !box.hidden) return false;
+    const root = box.getRootNode() as Document | ShadowRoot;
+    const hadFocus = !!root.activeElement && box.contains(root.activeElement);
     box.replaceChildren();
     box.hidden = false;
     const title = el('h2', { id: 'tl-csat-title' }, [strings.csatTitle]);
     if (survey.score !== null) {
-      box.append(title, el('p', { role: 'status' }, [strings.csatThanks(survey.score)]));
-      return;
+      this.csatToken = null;
+      const thanks = el('p', { role: 'status', tabindex: '-1' }, [strings.csatThanks(survey.score)]);
+      box.append(title, thanks);
+      // The button the customer pressed is gone with the form: focus lands on the outcome, not on <body>.
+      if (hadFocus) thanks.focus();
+      return true;
     }
+    this.csatToken = survey.token;
+    // The name says the visible word too ("2 out of 5, Bad"), so voice control can pick it by what it shows.
     const options = [1, 2, 3, 4, 5].map((n) =>
-      el('label', { class: 'score' }, [el('input', { type: 'radio', name: 'tl-csat-score', value: String(n), 'aria-label': strings.csatScore(n) }), el('span', { 'aria-hidden': 'true' }, [String(n)]), el('small', { 'aria-hidden': 'true' }, [strings.csatScoreWords[n]!])]),
+      el('label', { class: 'score' }, [el('input', { type: 'radio', name: 'tl-csat-score', value: String(n), 'aria-label': `${strings.csatScore(n)}, ${strings.csatScoreWords[n]!}` }), el('span', { 'aria-hidden': 'true' }, [String(n)]), el('small', { 'aria-hidden': 'true' }, [strings.csatScoreWords[n]!])]),
     );
     const legend = el('legend', {}, [survey.question]);
     const comment = el('textarea', { id: 'tl-csat-comment', rows: '2', maxlength: '2000' });
@@ -216,6 +229,7 @@ export class ChatView {
     });
     box.append(title, form);
     this.scrollToEnd();
+    return true;
   }
 
   /** Count agent messages that arrived while the floating panel was closed. */

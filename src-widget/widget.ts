@@ -110,8 +110,8 @@ function start(config: WidgetConfig): void {
         },
         error: (_code, message) => view.showNotice(message),
         csat(survey) {
-          view.showCsat(survey);
-          if (survey.score === null) view.noteIncoming(1);
+          // Unread only when a survey newly appears (not when a reconnect sends the same one again).
+          if (view.showCsat(survey) && survey.score === null) view.noteIncoming(1);
         },
       },
     });

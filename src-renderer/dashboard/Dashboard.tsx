@@ -2,7 +2,7 @@
 // Live (LiveTab.tsx), Reports (src-renderer/dashboard/reports/) and Quality (src-renderer/quality/), as an ARIA
 // tablist with arrow-key navigation. It runs in a window of its own (Electron: a second BrowserWindow; browser
 // host: the /dashboard tab); DashboardApp.tsx mounts it there.
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../src-shared/domain';
 import { LiveTab } from './LiveTab';
@@ -18,6 +18,13 @@ export type DashboardSection = (typeof dashboardSections)[number];
 export function Dashboard() {
   const { t } = useTranslation();
   const [section, setSection] = useState<DashboardSection>('live');
+  // A section stays mounted (hidden) once shown: going to Live and back keeps the report's range, grouping and
+  // drill-down, and the review half filled in.
+  const [shown, setShown] = useState<ReadonlySet<DashboardSection>>(() => new Set(['live']));
+  const select = (s: DashboardSection) => {
+    setSection(s);
+    setShown((prev) => (prev.has(s) ? prev : new Set([...prev, s])));
+  };
   const tabs = useRef<Partial<Record<DashboardSection, HTMLButtonElement | null>>>({});
 
   function onTabKey(e: KeyboardEvent<HTMLButtonElement>) {
@@ -26,11 +33,13 @@ export function Dashboard() {
     if (next < 0) return;
     e.preventDefault();
     const s = dashboardSections[next]!;
-    setSection(s);
+    select(s);
     tabs.current[s]?.focus();
   }
 
   const tabId = (s: DashboardSection) => `dashboard-tab-${s}`;
+  const panelId = (s: DashboardSection) => `dashboard-panel-${s}`;
+  const panels: Record<DashboardSection, () => ReactNode> = { live: () => <LiveTab />, reports: () => <ReportsSection />, quality: () => <QualitySection /> };
   return (
     <main className="dashboard dashboard-window" aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">{t('dashboard.title')}</h1>
@@ -46,20 +55,20 @@ export function Dashboard() {
             role="tab"
             className="tab"
             aria-selected={section === s}
-            aria-controls="dashboard-panel"
+            aria-controls={panelId(s)}
             tabIndex={section === s ? 0 : -1}
-            onClick={() => setSection(s)}
+            onClick={() => select(s)}
             onKeyDown={onTabKey}
           >
             {t(`dashboard.section.${s}`)}
           </button>
         ))}
       </div>
-      <div id="dashboard-panel" role="tabpanel" aria-labelledby={tabId(section)} className="dashboard-panel">
-        {section === 'live' && <LiveTab />}
-        {section === 'reports' && <ReportsSection />}
-        {section === 'quality' && <QualitySection />}
-      </div>
+      {dashboardSections.map((s) => (
+        <div key={s} id={panelId(s)} role="tabpanel" aria-labelledby={tabId(s)} className="dashboard-panel" hidden={section !== s}>
+          {shown.has(s) && panels[s]()}
+        </div>
+      ))}
     </main>
   );
 }

@@ -3,13 +3,15 @@
 // `changed` events refresh it), and only supervisors and admins get the numbers (the server refuses others).
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Toasts } from '../components/Toasts';
 import { useCoreEvents } from '../state/core-events';
 import { useSession } from '../state/queries';
 import { canOpenDashboard, Dashboard } from './Dashboard';
 
 export function DashboardApp() {
   const { t } = useTranslation();
-  useCoreEvents();
+  // Notifications are the main window's (it opens their conversations); this window only refreshes on events.
+  useCoreEvents({ notices: false });
   const session = useSession();
   useEffect(() => {
     document.title = `${t('dashboard.title')} — ${t('app.name')}`;
@@ -48,5 +50,11 @@ export function DashboardApp() {
       </main>
     );
   }
-  return <Dashboard />;
+  return (
+    <>
+      <Dashboard />
+      {/* This window's own failures (e.g. showing a conversation in the main window). */}
+      <Toasts />
+    </>
+  );
 }

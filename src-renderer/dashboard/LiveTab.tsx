@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InboxRow } from '../../src-shared/ipc';
 import type { DrillMetric, LiveMetrics, LiveSlaItem } from '../../src-shared/metrics';
+import { focusReturner } from '../lib/return-focus';
 import { useServerNow } from '../sla/use-server-now';
 import { useNow } from '../state/core-events';
 import { currentByAgent, dueIn, formatWait, liveSummary, localMidnightIso } from './live-view';
@@ -42,10 +43,18 @@ export function LiveTab() {
   const live = useLive();
   const [drill, setDrill] = useState<Drill | null>(null);
   const drillHeading = useRef<HTMLHeadingElement>(null);
+  const returnFocus = useRef<ReturnType<typeof focusReturner> | null>(null);
   const openDrill = (d: Drill) => {
+    returnFocus.current = focusReturner();
     setDrill(d);
     // Move focus to what opened, once it has rendered.
     requestAnimationFrame(() => drillHeading.current?.focus());
+  };
+  const closeDrill = () => {
+    setDrill(null);
+    // Back to the number that opened the list (not <body>).
+    returnFocus.current?.();
+    returnFocus.current = null;
   };
 
   if (live.isPending) return <p role="status">{t('dashboard.loading')}</p>;
@@ -99,7 +108,7 @@ export function LiveTab() {
             <h2 id="dashboard-drill-title" ref={drillHeading} tabIndex={-1}>
               {drill.kind === 'waiting' ? t('dashboard.drillWaiting', { channel: drill.channelName }) : t(`dashboard.drillMetric.${drill.metric}`, { label: drill.label, defaultValue: drill.label })}
             </h2>
-            <button type="button" className="btn btn-quiet" onClick={() => setDrill(null)}>
+            <button type="button" className="btn btn-quiet" onClick={closeDrill}>
               {t('dashboard.closeDrill')}
             </button>
           </div>

@@ -2,11 +2,12 @@
 // draw its sample (stratified by channel), review the sampled conversations against the rubric, and read the
 // results per agent and per channel for that week. Admins also edit the rubric. Agents never see this: they read
 // their own reviews in the main window (ConversationQuality, MyReviews).
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../src-shared/domain';
 import type { Sample, SampleItem } from '../../src-shared/quality';
 import { absoluteTime } from '../lib/format';
+import { focusReturner } from '../lib/return-focus';
 import { useBridge, useCall } from '../state/bridge-context';
 import { useSession } from '../state/queries';
 import { showInMainWindow } from '../dashboard/window-links';
@@ -32,6 +33,17 @@ function QualityReviewBody({ isAdmin }: { isAdmin: boolean }) {
   const samples = useSamples();
   const rubric = useRubric();
   const [reviewing, setReviewing] = useState<SampleItem | null>(null);
+  // The form takes focus when it opens (ReviewForm); closing it gives focus back to the row's Review button.
+  const returnFocus = useRef<ReturnType<typeof focusReturner> | null>(null);
+  const review = (item: SampleItem) => {
+    returnFocus.current = focusReturner();
+    setReviewing(item);
+  };
+  const doneReviewing = () => {
+    setReviewing(null);
+    returnFocus.current?.();
+    returnFocus.current = null;
+  };
   const range = weekRange(week);
   const fmt = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
@@ -60,8 +72,8 @@ function QualityReviewBody({ isAdmin }: { isAdmin: boolean }) {
       </div>
       {samples.isError && <p role="alert">{t('quality.failed', { message: samples.error.message })}</p>}
       {/* The list first: asking for it draws last week's sample on the server if nobody has yet. */}
-      {!samples.isPending && <SampleView week={week} onReview={setReviewing} reviewing={reviewing} />}
-      {reviewing && rubric.data && <ReviewForm key={reviewing.conversationId} item={reviewing} rubric={rubric.data.criteria} onDone={() => setReviewing(null)} />}
+      {!samples.isPending && <SampleView week={week} onReview={review} reviewing={reviewing} />}
+      {reviewing && rubric.data && <ReviewForm key={reviewing.conversationId} item={reviewing} rubric={rubric.data.criteria} onDone={doneReviewing} />}
       <h3>{t('quality.results')}</h3>
       <p className="small muted">{t('quality.resultsRange', { from: fmt(range.from), to: fmt(new Date(Date.parse(range.to) - 1).toISOString()) })}</p>
       <ResultsTables from={range.from} to={range.to} />
@@ -163,7 +175,7 @@ function SampleTable({ channelName, items, reviewing, onReview }: { channelName:
               </td>
               <td>{i.reviewedByMe ? t('quality.yesByMe') : i.reviews > 0 ? t('quality.yes') : t('quality.no')}</td>
               <td>
-                <button type="button" className="btn btn-small" aria-label={t('quality.reviewLabel', { name: i.contactName })} onClick={() => onReview(i)}>
+                <button type="button" className="btn btn-small" aria-label={t(i.reviewedByMe ? 'quality.editReviewLabel' : 'quality.reviewLabel', { name: i.contactName })} onClick={() => onReview(i)}>
                   {i.reviewedByMe ? t('quality.editReview') : t('quality.review')}
                 </button>{' '}
                 <button type="button" className="btn btn-small btn-quiet" aria-label={t('quality.openInMainLabel', { name: i.contactName })} onClick={() => openInMain(i.conversationId)}>

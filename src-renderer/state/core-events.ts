@@ -8,7 +8,12 @@ import { useBridge } from './bridge-context';
 import { invalidationsFor, queryKeys } from './query-keys';
 import { useUi } from './ui-store';
 
-export function useCoreEvents(): void {
+/**
+ * `notices: false` for the supervisor dashboard's window: it shares the core's events with the main window, which
+ * alone shows conversation notifications and refused-change toasts (the browser host would otherwise show each
+ * notification twice, once from each tab; the dashboard makes no synced changes of its own).
+ */
+export function useCoreEvents({ notices = true }: { notices?: boolean } = {}): void {
   const bridge = useBridge();
   const queryClient = useQueryClient();
   const { t } = useTranslation();
@@ -57,10 +62,10 @@ export function useCoreEvents(): void {
           ui().open(event.conversationId);
           return;
         case 'rejected':
-          ui().pushToast(t('toast.rejected', { action: t(`mutation.${event.mutation}`, { defaultValue: event.mutation }), message: event.message }));
+          if (notices) ui().pushToast(t('toast.rejected', { action: t(`mutation.${event.mutation}`, { defaultValue: event.mutation }), message: event.message }));
           return;
         case 'notify':
-          showNotification(event);
+          if (notices) showNotification(event);
           return;
       }
     }
@@ -80,7 +85,7 @@ export function useCoreEvents(): void {
       offEvent();
       offLink();
     };
-  }, [bridge, queryClient, t]);
+  }, [bridge, queryClient, t, notices]);
 }
 
 /** A re-render clock for relative times and typing expiry; it touches no data. */

@@ -2,7 +2,7 @@
 // web chat customer is answered, the agent resolves, the
 // widget shows the inline rating, the customer rates 2 with a comment, and the agent's conversation view shows it
 // (through sync, no reload) — while the conversation stays resolved and no message was added.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type WebSocketRoute, type Page } from '@playwright/test';
 import { api, freePort, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@e2e.test', password: 'correct horse battery staple' };
@@ -59,6 +59,17 @@ test('web chat customer rates the resolved conversation; the agent sees the rati
     await expect(inbox).toBeVisible();
 
     const customer = await (await browser.newContext()).newPage();
+    // The chat's socket goes through the test, so it can drop (a network blip) while the survey is on screen.
+    const sockets: WebSocketRoute[] = [];
+    const surveysShown: string[] = [];
+    await customer.routeWebSocket(/\/ws\/widget/, (ws) => {
+      const upstream = ws.connectToServer();
+      upstream.onMessage((m) => {
+        if (typeof m === 'string' && m.includes('"type":"csat"')) surveysShown.push(m);
+        ws.send(m);
+      });
+      sockets.push(ws);
+    });
     await customer.goto(`${server.url}/chat/${channel.id}`);
     await customer.getByRole('textbox', { name: 'Your message' }).fill('My parcel #77 is late');
     await customer.getByRole('button', { name: 'Send', exact: true }).click();
@@ -84,10 +95,21 @@ test('web chat customer rates the resolved conversation; the agent sees the rati
     // Sending without a choice is refused with a message; then 2 with a comment, by keyboard for the score.
     await survey.getByRole('button', { name: 'Send rating' }).click();
     await expect(survey.getByRole('alert')).toHaveText('Choose a rating first.');
-    await survey.getByRole('radio', { name: '2 out of 5' }).check();
+    await survey.getByRole('radio', { name: '1 out of 5, Very bad' }).focus();
+    await customer.keyboard.press('ArrowRight');
+    await expect(survey.getByRole('radio', { name: '2 out of 5, Bad' })).toBeChecked();
     await survey.getByRole('textbox', { name: 'Anything to add? (optional)' }).fill('Three days without news <b>at all</b>');
+    // The connection drops; on reconnect the server shows the unanswered survey again: the form keeps what was entered.
+    expect(surveysShown).toHaveLength(1);
+    await sockets.at(-1)!.close();
+    await expect.poll(() => surveysShown.length, { timeout: 15_000 }).toBe(2);
+    await customer.waitForTimeout(300); // the page handles the frame just forwarded
+    await expect(survey.getByRole('radio', { name: '2 out of 5, Bad' })).toBeChecked();
+    await expect(survey.getByRole('textbox', { name: 'Anything to add? (optional)' })).toHaveValue('Three days without news <b>at all</b>');
     await survey.getByRole('button', { name: 'Send rating' }).click();
     await expect(survey.getByRole('status')).toHaveText('Thank you! You rated our help 2 out of 5.');
+    // The form (and the button just pressed) is gone: focus is on the thank-you line, not lost to the page.
+    await expect(survey.getByRole('status')).toBeFocused();
 
     // The agent's open conversation shows the rating and the comment as text; still resolved, no new message.
     const rating = agent.getByRole('region', { name: 'Customer satisfaction' });

@@ -91,6 +91,10 @@ test('dashboard window: opened from the header, live from the sync stream, drill
     await drill.getByRole('button', { name: 'Show these in the inbox' }).click();
     await expect(main.getByRole('tab', { name: 'Unassigned' })).toHaveAttribute('aria-selected', 'true');
     await expect(main.getByRole('listbox', { name: 'Conversations' }).getByRole('option')).toHaveCount(1);
+    // Closing the list gives focus back to the number that opened it.
+    await drill.getByRole('button', { name: 'Close the list' }).click();
+    await expect(drill).toHaveCount(0);
+    await expect(waiting.getByRole('button', { name: 'Show the 1 waiting conversation in Website chat' })).toBeFocused();
 
     // The other sections are tabs of the same window (keyboard: arrows move between them).
     await tabs.getByRole('tab', { name: 'Live' }).focus();
@@ -101,6 +105,63 @@ test('dashboard window: opened from the header, live from the sync stream, drill
     await expect(dash.getByRole('tabpanel', { name: 'Quality' })).toBeVisible();
   } finally {
     await Promise.all([hostA.stop(), hostS.stop()]);
+    await server.stop();
+  }
+});
+
+test('the dashboard tab refreshes on events but leaves notifications to the main tab (one, not two)', async ({ browser }) => {
+  const server = await startServer(await freePort(), tempDir('dash-note-server'), { THREADLINE_ADMIN_EMAIL: admin.email, THREADLINE_ADMIN_PASSWORD: admin.password });
+  const host = await startHost(await freePort(), tempDir('dash-note-host'), server.url);
+  try {
+    const { token } = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/login', undefined, admin);
+    const channel = await api<{ id: string }>(server.url, 'POST', '/api/v1/channels', token, { type: 'webchat', name: 'Website chat', config: {} });
+    const s = await api<{ id: string }>(server.url, 'POST', '/api/v1/agents', token, { ...sup, role: 'supervisor' });
+    // A member of the channel: a new conversation there is a notification for the supervisor.
+    await api(server.url, 'PUT', `/api/v1/channels/${channel.id}/members/${s.id}`, token);
+
+    const supContext = await browser.newContext();
+    // Both tabs count as in the background, so a notification goes to the (captured) Notification API.
+    await supContext.addInitScript(() => {
+      const g = globalThis as unknown as { __notes: string[]; Document: { prototype: object } };
+      g.__notes = [];
+      class CapturedNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string) {
+          g.__notes.push(title);
+        }
+        close() {}
+      }
+      Object.defineProperty(globalThis, 'Notification', { value: CapturedNotification, configurable: true });
+      // On the prototype: the dashboard tab (window.open) keeps its first window but gets a new document.
+      Object.defineProperty(g.Document.prototype, 'visibilityState', { get: () => 'hidden', configurable: true });
+    });
+    const notes = (page: Page) => page.evaluate(() => (globalThis as unknown as { __notes: string[] }).__notes);
+    const main = await supContext.newPage();
+    await signIn(main, host.url, server.url, sup);
+    // At the desktop window's minimum width (800 px) the supervisor's header, with its extra buttons, wraps rather
+    // than pushing Sign out off the edge.
+    await main.setViewportSize({ width: 800, height: 600 });
+    const signOut = (await main.getByRole('button', { name: 'Sign out' }).boundingBox())!;
+    expect(signOut.x + signOut.width).toBeLessThanOrEqual(800);
+    expect(await main.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    const [dash] = await Promise.all([supContext.waitForEvent('page'), main.getByRole('button', { name: 'Dashboard' }).click()]);
+    const waiting = dash.getByRole('table', { name: 'Queues by channel' }).getByRole('row', { name: /Website chat/ }).getByRole('cell').first();
+    await expect(waiting).toHaveText('0');
+
+    const customer = await (await browser.newContext()).newPage();
+    await customer.goto(`${server.url}/chat/${channel.id}`);
+    await customer.getByRole('textbox', { name: 'Your message' }).fill('Anyone there?');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    await expect(waiting).toHaveText('1', { timeout: 2_000 });
+    await expect.poll(() => notes(main), { timeout: 10_000 }).toHaveLength(1);
+    expect((await notes(main))[0]).toMatch(/^New conversation: /);
+    // The dashboard tab had the same event at the same time; give it a moment to (wrongly) show it too.
+    await dash.waitForTimeout(1_000);
+    expect(await notes(dash)).toEqual([]);
+  } finally {
+    await host.stop();
     await server.stop();
   }
 });

@@ -87,6 +87,10 @@ test('quality: the supervisor draws the sample and reviews; the agent reads the 
     await form.getByRole('button', { name: 'Save review' }).click();
     await expect(form.getByRole('status')).toHaveText('Review saved.');
     await expect(row.getByRole('cell', { name: 'Yes (by you)' })).toBeVisible();
+    // Closing the form gives focus back to the row's button, which now says what it does.
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await expect(form).toHaveCount(0);
+    await expect(row.getByRole('button', { name: `Edit review of the conversation with ${contactName}` })).toBeFocused();
     // Results for the week: 4 + 3 + 5 + 2 = 14 of 20 = 70 %.
     const byAgent = dash.getByRole('table', { name: 'Results by agent' });
     await expect(byAgent.getByRole('row', { name: new RegExp(agent.name) }).getByRole('cell').nth(2)).toHaveText('70 %');

@@ -94,6 +94,10 @@ test('reports: metrics table, chart data table, CSV export, drill-down into the 
     const drillLines = fs.readFileSync(await drillCsv.path(), 'utf8').trim().split('\r\n');
     expect(drillLines).toHaveLength(3);
     expect(drillLines.some((l) => l.startsWith(`${parcel.id},`))).toBe(true);
+    // Closing the list gives focus back to the number that opened it (not to the page's top).
+    await drill.getByRole('button', { name: 'Close list' }).click();
+    await expect(drill).toHaveCount(0);
+    await expect(row.getByRole('button', { name: '2 created, Website chat: show the conversations' })).toBeFocused();
 
     // The resolved one, opened in the main page.
     await row.getByRole('button', { name: '1 resolved, Website chat: show the conversations' }).click();
@@ -110,6 +114,14 @@ test('reports: metrics table, chart data table, CSV export, drill-down into the 
     await dash.getByRole('combobox', { name: 'Group by' }).selectOption('priority');
     await expect(dash.getByRole('table', { name: /^Metrics by priority, / })).toBeVisible();
     await expect(resolved).toHaveCount(0);
+
+    // Another section and back: the report keeps its settings (the tab panel stays mounted, hidden).
+    const sections = dash.getByRole('tablist', { name: 'Dashboard sections' });
+    await sections.getByRole('tab', { name: 'Live' }).click();
+    await expect(dash.getByRole('tabpanel', { name: 'Reports' })).toBeHidden();
+    await sections.getByRole('tab', { name: 'Reports' }).click();
+    await expect(dash.getByRole('combobox', { name: 'Group by' })).toHaveValue('priority');
+    await expect(dash.getByRole('table', { name: /^Metrics by priority, / })).toBeVisible();
   } finally {
     await host.stop();
     await server.stop();

@@ -6,6 +6,7 @@ import type { InboxRow, IpcResult, MainWindowLink } from '../../src-shared/ipc';
 import { MAIN_WINDOW_CHANNEL } from '../../src-shared/ipc';
 import type { RendererBridge, Transport } from '../../src-renderer/bridge/types';
 import { SECRET_STORAGE_KEY } from '../../src-renderer/bridge/secret';
+import { focusReturner } from '../../src-renderer/lib/return-focus';
 import { currentByAgent, dueIn, formatWait, liveSummary, localMidnightIso } from '../../src-renderer/dashboard/live-view';
 import { DASHBOARD_TAB_NAME, dashboardTabUrl, isDashboardLocation, openDashboardWindow, parseMainWindowLink, showInMainWindow } from '../../src-renderer/dashboard/window-links';
 
@@ -134,5 +135,25 @@ describe('Live tab helpers', () => {
     const m = currentByAgent([row('c1', 'a1', 'open'), row('c2', 'a2', 'pending'), row('c3', 'a1', 'pending'), row('c4', null, 'open'), row('c5', 'a1', 'resolved')]);
     expect([...m.keys()]).toEqual(['a1', 'a2']);
     expect(m.get('a1')!.map((r) => r.conversation.id)).toEqual(['c1', 'c3']);
+  });
+});
+
+describe('focus after a drill-down or review form closes', () => {
+  const target = (name: string, log: string[], isConnected = true) => ({ isConnected, focus: () => log.push(name) });
+
+  it('goes back to the control that had focus when the panel opened', () => {
+    const log: string[] = [];
+    const doc = { activeElement: target('opener', log) as unknown };
+    const back = focusReturner(doc);
+    doc.activeElement = target('close button', log); // focus moved into the panel meanwhile
+    back(target('fallback', log));
+    expect(log).toEqual(['opener']);
+  });
+
+  it('falls back when the opener left the page (e.g. its count dropped to zero), and does nothing without one', () => {
+    const log: string[] = [];
+    focusReturner({ activeElement: target('opener', log, false) })(target('heading', log));
+    expect(log).toEqual(['heading']);
+    expect(() => focusReturner({ activeElement: null })()).not.toThrow();
   });
 });

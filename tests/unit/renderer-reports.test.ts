@@ -12,6 +12,7 @@ import { DrillTable } from '../../src-renderer/dashboard/reports/DrillDown';
 import { FcrCsatChart, FirstResponseChart, VolumeChart } from '../../src-renderer/dashboard/reports/ReportCharts';
 import { ReportTable } from '../../src-renderer/dashboard/reports/ReportTable';
 import {
+  bucketLabel,
   drillCount,
   drillFileName,
   durationAxis,
@@ -410,5 +411,20 @@ describe('drill-down list', () => {
     expect(html).toContain('<td>5</td>');
     expect(html).toContain('aria-label="Open the conversation with &lt;b&gt;Ana&lt;/b&gt;">Open</button>');
     expect(renderToStaticMarkup(createElement(DrillTable, { items: [], caption: 'x', openConversation: () => undefined }))).toBe('<p>No conversations.</p>');
+  });
+});
+
+describe('trend bucket labels', () => {
+  it('a day bucket is named by its UTC date, also west of UTC (where 00:00Z is the evening before)', () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(new Date('2026-11-20T00:00:00.000Z').getDate()).toBe(19); // the local date would be the day before
+      expect(bucketLabel('2026-11-20T00:00:00.000Z', 'day', 'en-US', false)).toBe('Nov 20');
+      expect(bucketLabel('2026-11-26T00:00:00.000Z', 'day', 'en-US', true)).toBe('Nov 26');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });

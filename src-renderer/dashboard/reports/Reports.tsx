@@ -2,8 +2,9 @@
 // drill-down, charts with data tables, CSV export. Data from the server's metrics API through the core; refreshed
 // when the controls change and, throttled, on sync `changed` events (use-reports.ts). The dashboard window renders
 // it and wires `openConversation` to the main window.
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { focusReturner } from '../../lib/return-focus';
 import { useCall } from '../../state/bridge-context';
 import { useChannels } from '../../state/queries';
 import { DrillDown } from './DrillDown';
@@ -28,6 +29,17 @@ export function Reports({ openConversation }: ReportsProps) {
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const [exporting, setExporting] = useState<'report' | 'drill' | null>(null);
   const [exportMessage, setExportMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // The drill-down takes focus when it opens; closing it gives focus back to the number that opened it.
+  const returnFocus = useRef<ReturnType<typeof focusReturner> | null>(null);
+  const openDrill = (d: DrillTarget) => {
+    returnFocus.current = focusReturner();
+    setDrill(d);
+  };
+  const closeDrill = () => {
+    setDrill(null);
+    returnFocus.current?.();
+    returnFocus.current = null;
+  };
 
   // Whole local days, computed when the range controls change (a stable query key, not a moving "now").
   const range = useMemo(() => rangeFor(controls.preset, new Date(), { from: controls.customFrom, to: controls.customTo }), [controls.preset, controls.customFrom, controls.customTo]);
@@ -81,8 +93,8 @@ export function Reports({ openConversation }: ReportsProps) {
       {report.isError && <p role="alert">{t('reports.failed', { message: report.error.message })}</p>}
       {report.data && rangeText && (
         <>
-          <ReportTable report={report.data} rangeText={rangeText} onDrill={(d) => !report.isPlaceholderData && setDrill(d)} />
-          {drill && params && <DrillDown params={params} target={drill} onClose={() => setDrill(null)} onExport={(d) => void exportCsv(d)} exporting={exporting === 'drill'} openConversation={openConversation} />}
+          <ReportTable report={report.data} rangeText={rangeText} onDrill={(d) => !report.isPlaceholderData && openDrill(d)} />
+          {drill && params && <DrillDown params={params} target={drill} onClose={closeDrill} onExport={(d) => void exportCsv(d)} exporting={exporting === 'drill'} openConversation={openConversation} />}
           <Suspense fallback={<p role="status">{t('reports.chart.loading')}</p>}>
             <ReportChartsGrid report={report.data} trend={trend.data} channelNames={channelNames} />
           </Suspense>

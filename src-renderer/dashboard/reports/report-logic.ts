@@ -191,9 +191,11 @@ export interface TrendData {
   totals: number[];
 }
 
+/** A trend bucket's label. Day buckets are UTC days (docs/metrics.md "Trend"): named by their UTC date, which west of
+ * UTC is not the local date of their first instant (00:00Z is the evening before). Hours read in local time. */
 export function bucketLabel(iso: string, interval: 'hour' | 'day', locale: string, multiDay: boolean): string {
   const d = new Date(iso);
-  if (interval === 'day') return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }).format(d);
+  if (interval === 'day') return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d);
   return new Intl.DateTimeFormat(locale, multiDay ? { weekday: 'short', hour: '2-digit', minute: '2-digit' } : { hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
