@@ -527,6 +527,7 @@ export const en = {
       volume: 'Conversations over time',
       volumeMode: 'Show',
       volumeModeOption: { status: 'Created and resolved', channel: 'Created, by channel' },
+      resolvedInPeriod: 'Resolved in the period',
       period: 'Period',
       firstResponse: 'First response median by {{group}}',
       fcrCsat: 'First-contact resolution and CSAT satisfied by {{group}}',

@@ -199,7 +199,7 @@ describe('chart data', () => {
 
   it('created/resolved series with totals and a spoken summary', () => {
     const d = trendData(trend, 'status', names, tEn, 'en');
-    expect(d.series.map((s) => s.name)).toEqual(['Created', 'Resolved']);
+    expect(d.series.map((s) => s.name)).toEqual(['Created', 'Resolved in the period']);
     expect(d.rows.map((r) => [r.s0, r.s1])).toEqual([
       [3, 1],
       [4, 5],
@@ -207,7 +207,7 @@ describe('chart data', () => {
     ]);
     expect(d.totals).toEqual([7, 6]);
     expect(d.rows[0]!.label).toBe('Nov 20');
-    expect(trendSummary(d, 'Conversations over time', tEn)).toBe('Conversations over time, 3 periods. Totals: Created 7, Resolved 6.');
+    expect(trendSummary(d, 'Conversations over time', tEn)).toBe('Conversations over time, 3 periods. Totals: Created 7, Resolved in the period 6.');
   });
 
   it('created stacked by channel: channels by total, named, zero-filled', () => {

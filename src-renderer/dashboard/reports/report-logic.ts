@@ -206,7 +206,8 @@ export function trendData(trend: Trend, mode: TrendMode, channelNames: ReadonlyM
   if (mode === 'status') {
     const series: Series[] = [
       { dataKey: 's0', name: t('reports.created'), color: chartColors[0] },
-      { dataKey: 's1', name: t('reports.resolved'), color: chartColors[1] },
+      // Resolutions that happened in the bucket (any creation time): not the table's "resolved" of conversations created in the range.
+      { dataKey: 's1', name: t('reports.chart.resolvedInPeriod'), color: chartColors[1] },
     ];
     const rows = trend.points.map((p) => ({ label: label(p.start), start: p.start, s0: p.created, s1: p.resolved }));
     return { rows, series, totals: [sum(trend.points.map((p) => p.created)), sum(trend.points.map((p) => p.resolved))] };
