@@ -64,7 +64,7 @@ test('reports: metrics table, chart data table, CSV export, drill-down into the 
     // A chart: an image with a spoken summary, and its numbers behind the data-table toggle.
     const volume = dash.getByRole('figure', { name: 'Conversations over time' });
     // (recharts' own svg elements sit inside the role="img" element, whose children assistive technology skips.)
-    await expect(volume.locator('[role="img"]')).toHaveAttribute('aria-label', /^Conversations over time, 7 periods\. Totals: Created 2, Resolved 1\.$/);
+    await expect(volume.locator('[role="img"]')).toHaveAttribute('aria-label', /^Conversations over time, 7 periods\. Totals: Created 2, Resolved in the period 1\.$/);
     await expect(volume.locator('[role="img"] svg.recharts-surface').last()).toBeVisible();
     const toggle = volume.getByRole('button', { name: 'Show data table' });
     await expect(toggle).toHaveAttribute('aria-expanded', 'false');
