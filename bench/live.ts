@@ -25,6 +25,7 @@ import { SyncClient } from '../src-main/core/sync/sync-client';
 import { configure, migrate } from '../src-main/core/cache/schema';
 import { ops, type CacheOpName } from '../src-main/core/cache/ops';
 import type { CacheClient } from '../src-main/core/cache/client';
+import { reusePreparedStatements } from '../src-main/core/cache/statement-cache';
 import { summarise, type Summary } from './stats';
 import { startServerProcess } from './procs';
 
@@ -44,7 +45,8 @@ const PASSWORD = 'bench-password-1234';
 
 /** The real cache operations on this thread, behind the CacheClient interface the sync client uses. */
 function inThreadCache(file: string): CacheClient & { db: Database.Database } {
-  const db = new Database(file);
+  // The same statement cache as the desktop's cache worker (cache-worker.ts), so each operation costs what it costs there.
+  const db = reusePreparedStatements(new Database(file));
   configure(db);
   migrate(db);
   return {

@@ -20,6 +20,8 @@ import { identityRoutes } from './api/identity-routes';
 import { configureContinuity } from './identity/service';
 import { conversationRoutes } from './api/conversations-routes';
 import { syncRoutes } from './sync/socket';
+import { changeLogReader } from './sync/live-changes';
+import { readCounter } from './domain/change-log';
 import { webchatPageRoutes } from './channels/webchat/pages';
 import { webchatSocketRoutes } from './channels/webchat/socket';
 import { slaRoutes } from './api/sla-routes';
@@ -106,6 +108,8 @@ export async function createServer(opts: ServerOptions): Promise<ThreadlineServe
     logController: new LogController({ disableRequestLogging: true }),
   });
   const hub = new LiveHub();
+  // Inline pokes (src-shared/sync.ts §3): fan-outs read the new change-log rows once for every client.
+  hub.attachChangeLog(changeLogReader(store.db), await readCounter(store.db, 'change_seq'), (err) => app.log.error({ err }, 'live fan-out read failed'));
   const commands = new Commands(store.db, hub, app.log);
   const reopenMinutes = opts.continuity?.reopenWindowMinutes ?? Number(process.env.THREADLINE_REOPEN_WINDOW_MINUTES ?? 0);
   configureContinuity({ enabled: opts.continuity?.enabled ?? true, reopenWindowMs: (Number.isFinite(reopenMinutes) ? reopenMinutes : 0) * 60_000 });

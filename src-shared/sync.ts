@@ -7,6 +7,15 @@
 //    The change log keeps one row per entity and visibility scope at its latest version, so a pull from 0
 //    is the bootstrap and a pull from a cursor is the catch-up: one query, nothing lost, nothing repeated.
 // 3. live: server → poke {cursor} whenever the log passes the client's cursor; the client pulls.
+//    Inline pokes (docs/performance.md, "What was fixed" → Live): after commits the server reads the new change-log rows
+//    once (seq range (from, cursor], one query shared by every connected client) and gives each client whose
+//    scopes see some of them a poke {cursor, from, changes}: only its visible rows, only when the server knows
+//    the client holds everything it may see through `from` (its last `changes` or inline poke ended there, and
+//    no row visible to it was written since), and only when small (POKE_INLINE_MAX_ROWS/_BYTES). Otherwise a
+//    plain poke. The client applies inline changes exactly like a pull result when its cursor equals `from`
+//    and no pull is in flight (inline pokes queued back to back chain into one apply); else it pulls as for a
+//    plain poke. `from`/`changes` are optional: old clients
+//    ignore them and pull; a scope change still closes the socket (hello/welcome resets).
 // 4. client → push {mutations} (rising seq per client); server applies in order, each in one transaction,
 //    skips seq ≤ lastMutationSeq (already applied), stops at a gap; → pushResult.
 import { z } from 'zod';
@@ -16,6 +25,12 @@ export const SYNC_PROTOCOL_VERSION = 1;
 export const SYNC_PATH = '/api/v1/sync';
 export const PULL_BATCH_DEFAULT = 2000;
 export const PULL_BATCH_MAX = 10_000;
+/**
+ * An inline poke carries at most this many rows and about this many bytes of rows; bigger: a plain poke (the
+ * client pulls in batches). Sized for bursts such as the router's presence refresh (one row per agent, ~150 bytes).
+ */
+export const POKE_INLINE_MAX_ROWS = 500;
+export const POKE_INLINE_MAX_BYTES = 256 * 1024;
 
 export const EntityName = z.enum(['agent', 'channel', 'contact', 'conversation', 'message', 'draft', 'readMark', 'slaEvent', 'presence', 'routingEvent']);
 export type EntityName = z.infer<typeof EntityName>;
@@ -118,7 +133,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
     rejected: z.array(MutationResult).optional(),
   }),
   z.object({ type: z.literal('changes'), changes: z.array(Change), cursor: z.number().int().nonnegative(), more: z.boolean() }),
-  z.object({ type: z.literal('poke'), cursor: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('poke'), cursor: z.number().int().nonnegative(),
+    /** Inline changes (both or neither): every row visible to this client in (from, cursor]; apply when the local cursor is `from`. */
+    from: z.number().int().nonnegative().optional(),
+    changes: z.array(Change).optional(),
+  }),
   z.object({
     type: z.literal('pushResult'),
     lastMutationSeq: z.number().int().nonnegative(),

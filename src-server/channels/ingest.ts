@@ -60,9 +60,9 @@ async function writeEvents(w: ChangeWriter, channelId: string, events: readonly 
 
 async function writeMessage(w: ChangeWriter, channelId: string, ev: Extract<InboundEvent, { kind: 'message' }>) {
   const text = ev.text.length > MAX_MESSAGE_CHARS ? ev.text.slice(0, MAX_MESSAGE_CHARS - 1) + '…' : ev.text;
-  const r = await receiveInbound(w, { channelId, identity: ev.identity, profile: ev.profile, externalId: ev.externalId, text });
+  // The meta is stored with the message's insert (not a second statement); a duplicate writes nothing.
+  const r = await receiveInbound(w, { channelId, identity: ev.identity, profile: ev.profile, externalId: ev.externalId, text, ...(ev.meta ? { meta: JSON.stringify(ev.meta) } : {}) });
   if (!r.duplicate && ev.meta) {
-    await w.trx.updateTable('messages').set({ meta: JSON.stringify(ev.meta) }).where('id', '=', r.message.id).execute();
     // Media: recorded now, downloaded by the media job after the acknowledgement (channels/media.ts).
     if (ev.meta.attachments?.length) {
       await recordAttachments(w.trx, r.message.id, channelId, ev.meta.attachments);

@@ -8,6 +8,7 @@ import type { Commands } from '../domain/commands';
 import type { Store } from '../store/db';
 import type { Db } from '../store/db';
 import type { ChannelsTable } from '../store/schema';
+import { prepared } from '../store/prepared';
 import type { ChannelAdapter } from './adapter';
 import { DeliveryQueue, type DeliveryOptions } from './delivery';
 import { MediaJobs, type MediaOptions } from './media';
@@ -27,6 +28,9 @@ export interface ChannelRuntimeOptions {
   /** Start long-running receivers (Telegram polling, IMAP); default true. */
   receivers?: boolean;
 }
+
+/** Read on every webhook: compiled once (store/prepared.ts). */
+const channelByIdAndType = prepared((q, arg: (k: 'id' | 'type') => string) => q.selectFrom('channels').selectAll().where('id', '=', arg('id')).where('type', '=', arg('type')));
 
 export class ChannelRuntime {
   readonly secrets: SecretBox;
@@ -70,7 +74,7 @@ export class ChannelRuntime {
   /** Loads a channel of the given type for a webhook; undefined if there is none (→ 404). */
   async channelFor(id: string, type: ChannelType): Promise<{ row: Selectable<ChannelsTable>; config: Record<string, unknown> } | undefined> {
     if (id.length > 64) return undefined;
-    const row = await this.db.selectFrom('channels').selectAll().where('id', '=', id).where('type', '=', type).executeTakeFirst();
+    const row = await channelByIdAndType.first(this.db, { id, type });
     if (!row) return undefined;
     try {
       // Opening secrets (AES-GCM) and validating on every webhook is wasted work: cache per channel version.

@@ -30,8 +30,39 @@ import { attachUploads } from '../channels/outbound-media';
 import { FactsWriter, recomputeNextContact, recordInbound, recordReply, recordStatus, recordTransfer, syncConversationFacts } from './conversation-stats';
 import { continuationMetaFor, continuingConversation, replyChannelFor, resolveInboundContact } from '../identity/service';
 import { newToken, queueSurveyOnResolve, summaryOf, type SurveyRow } from '../csat/store';
+import { prepared } from '../store/prepared';
 
 export const PREVIEW_CHARS = 140;
+
+// The inbound path's queries, compiled once (store/prepared.ts).
+const writeLock = prepared((q) => q.updateTable('counters').set((eb) => ({ value: eb('value', '+', 0) })).where('name', '=', 'change_seq'));
+const messageByExternalId = prepared((q, arg: (k: 'channelId' | 'externalId') => string) =>
+  q.selectFrom('messages').selectAll().where('channel_id', '=', arg('channelId')).where('external_id', '=', arg('externalId')),
+);
+const contactProfile = prepared((q, arg: (k: 'id') => string) => q.selectFrom('contacts').select(['name', 'email']).where('id', '=', arg('id')));
+const insertInbound = prepared((q, arg: (k: 'id' | 'conversationId' | 'channelId' | 'text' | 'authorName' | 'externalId' | 'now' | 'meta') => string) =>
+  q.insertInto('messages').values({
+    id: arg('id'),
+    conversation_id: arg('conversationId'),
+    channel_id: arg('channelId'),
+    direction: 'inbound',
+    text: arg('text'),
+    status: 'received',
+    author_id: null,
+    author_name: arg('authorName'),
+    external_id: arg('externalId'),
+    failure_reason: null,
+    created_at: arg('now'),
+    updated_at: arg('now'),
+    meta: arg('meta'), // null unless the channel gave details (the column's default)
+  }),
+);
+const conversationReceived = prepared((q, arg: (k: 'id' | 'now' | 'preview' | 'status') => string) =>
+  q
+    .updateTable('conversations')
+    .set({ last_message_at: arg('now'), last_message_preview: arg('preview'), last_inbound_at: arg('now'), status: arg('status'), updated_at: arg('now') })
+    .where('id', '=', arg('id')),
+);
 
 export function previewOf(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, PREVIEW_CHARS);
@@ -349,6 +380,8 @@ export interface InboundInput {
   /** The channel's id for this message: the dedupe key. */
   externalId: string;
   text: string;
+  /** Channel details (JSON) stored with the message (messages.meta). */
+  meta?: string;
   /**
    * Channels with threads (e-mail): continue this conversation (when it is the contact's, in this channel,
    * and not resolved), or start a new one with `subject` instead of joining the contact's open conversation.
@@ -370,15 +403,19 @@ export async function contactIdByIdentity(q: ChangeWriter['trx'] | Db, channelTy
 }
 
 export async function receiveInbound(w: ChangeWriter, input: InboundInput): Promise<InboundResult> {
-  const dup = await w.trx.selectFrom('messages').selectAll().where('channel_id', '=', input.channelId).where('external_id', '=', input.externalId).executeTakeFirst();
+  const dup = await messageByExternalId.first(w.trx, { channelId: input.channelId, externalId: input.externalId });
   if (dup) {
     const conv = (await loadConversationRow(w.trx, dup.conversation_id))!;
     return { duplicate: true, message: messageOf(dup), contactId: conv.contact_id, conversationId: conv.id };
   }
   const now = nowIso();
   // Issue 4: identities normalised; verified keys auto-merge, claimed ones become suggestions (identity/service.ts).
-  const contactId = await resolveInboundContact(w, { channelType: input.identity.channelType, value: input.identity.value, profile: input.profile, text: input.text }, now);
-  await updateContactProfile(w, contactId, input.profile, { emit: false });
+  const resolved = { changed: false };
+  const contactId = await resolveInboundContact(w, { channelType: input.identity.channelType, value: input.identity.value, profile: input.profile, text: input.text }, now, resolved);
+  const profile = await applyProfile(w, contactId, input.profile);
+  // The contact's change-log rows already hold this version in every scope unless this message changed it (new
+  // contact, identity, merge, profile) or gave it a conversation in a new channel (a new scope): else not re-written.
+  let contactChanged = resolved.changed || profile.changed;
 
   let conv = input.thread?.conversationId
     ? await w.trx
@@ -430,36 +467,16 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
       .execute();
     conv = (await loadConversationRow(w.trx, id))!;
     w.routingWork.route.add(id);
+    contactChanged = true;
   }
   w.routingWork.inbound.add(conv.id);
-  const contact = (await loadContact(w.trx, contactId))!;
   const id = uuidv7();
-  await w.trx
-    .insertInto('messages')
-    .values({
-      id,
-      conversation_id: conv.id,
-      channel_id: input.channelId,
-      direction: 'inbound',
-      text: input.text,
-      status: 'received',
-      author_id: null,
-      author_name: contact.name,
-      external_id: input.externalId,
-      failure_reason: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertInbound.run(w.trx, { id, conversationId: conv.id, channelId: input.channelId, text: input.text, authorName: profile.name, externalId: input.externalId, now, meta: input.meta ?? null });
   await recordInbound(w.trx, conv, contactId, now);
-  await w.trx
-    .updateTable('conversations')
-    // A customer writing again puts a conversation waiting on them back in the queue.
-    .set({ last_message_at: now, last_message_preview: previewOf(input.text), last_inbound_at: now, status: conv.status === 'pending' ? 'open' : conv.status, updated_at: now })
-    .where('id', '=', conv.id)
-    .execute();
+  // A customer writing again puts a conversation waiting on them back in the queue.
+  await conversationReceived.run(w.trx, { id: conv.id, now, preview: previewOf(input.text), status: conv.status === 'pending' ? 'open' : conv.status });
   await w.slaHook?.(w, conv.id, { type: 'inbound', fromStatus: conv.status });
-  await emitContact(w, contactId);
+  if (contactChanged) await emitContact(w, contactId);
   await emitConversation(w, conv.id);
   const message = await emitMessage(w, id, conv.channel_id);
   return { duplicate: false, message, contactId, conversationId: conv.id };
@@ -467,14 +484,20 @@ export async function receiveInbound(w: ChangeWriter, input: InboundInput): Prom
 
 /** Updates name/email when the channel tells us something new. */
 export async function updateContactProfile(w: ChangeWriter, contactId: string, profile: InboundInput['profile'], opts = { emit: true }): Promise<void> {
-  const row = await w.trx.selectFrom('contacts').select(['name', 'email']).where('id', '=', contactId).executeTakeFirst();
+  const r = await applyProfile(w, contactId, profile);
+  if (r.changed && opts.emit) await emitContact(w, contactId);
+}
+
+/** Writes what is new in the profile; returns the contact's name as it now is and whether anything was written. */
+async function applyProfile(w: ChangeWriter, contactId: string, profile: InboundInput['profile']): Promise<{ name: string; changed: boolean }> {
+  const row = await contactProfile.first(w.trx, { id: contactId });
   if (!row) throw notFound('contact');
   const name = profile.name?.trim();
   const email = profile.email?.trim();
   const set = { ...(name && name !== row.name ? { name } : {}), ...(email && email !== row.email ? { email } : {}) };
-  if (Object.keys(set).length === 0) return;
+  if (Object.keys(set).length === 0) return { name: row.name, changed: false };
   await w.trx.updateTable('contacts').set({ ...set, updated_at: nowIso() }).where('id', '=', contactId).execute();
-  if (opts.emit) await emitContact(w, contactId);
+  return { name: set.name ?? row.name, changed: true };
 }
 
 /**
@@ -649,13 +672,15 @@ export class Commands {
       // Write first: on SQLite this takes the write lock with a fresh snapshot before anything is read (like BEGIN
       // IMMEDIATE), so a second server process on the same file waits (busy_timeout) instead of failing with
       // "database is locked" when a read transaction tries to upgrade. Every command writes the change log anyway.
-      await trx.updateTable('counters').set((eb) => ({ value: eb('value', '+', 0) })).where('name', '=', 'change_seq').execute();
-      const facts = new FactsWriter(trx);
+      await writeLock.run(trx, {});
+      const facts = new FactsWriter(trx).batch();
       writer = facts;
       writer.slaHook = this.slaHook;
       const out = await fn(writer);
       // Metrics facts (docs/metrics.md): the written conversations' group keys, transfers, SLA flags, same transaction.
       await syncConversationFacts(trx, facts.conversationsWritten);
+      // The change-log rows of the whole command in one go (ChangeWriter.batch), still before commit.
+      await facts.flush();
       return out;
     });
     const w = writer!;

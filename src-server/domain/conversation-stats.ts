@@ -9,6 +9,7 @@ import type { ConversationStatsTable, DB } from '../store/schema';
 import { msBetween, statsRow } from '../store/migration-0004-perf';
 import { calendarOfSla, fcrBreakMs, firstAfter, labelsOf, policyMsBetween, type FcrFacts } from '../store/migration-0012-metrics';
 import { ChangeWriter } from './change-log';
+import { prepared } from '../store/prepared';
 
 interface ConvRef {
   id: string;
@@ -33,7 +34,7 @@ async function row(trx: Trx, id: string): Promise<StatsRow> {
   return trx.selectFrom('conversation_stats').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
 }
 
-function fcrOf(s: StatsRow, patch: Partial<FcrFacts> = {}): number | null {
+function fcrOf(s: Pick<StatsRow, 'first_resolved_at' | 'first_transfer_at' | 'first_reopened_at' | 'next_contact_at'>, patch: Partial<FcrFacts> = {}): number | null {
   return fcrBreakMs({
     first_resolved_at: s.first_resolved_at ?? null,
     first_transfer_at: s.first_transfer_at ?? null,
@@ -45,28 +46,41 @@ function fcrOf(s: StatsRow, patch: Partial<FcrFacts> = {}): number | null {
 
 const append = (list: string | null | undefined, v: number) => (list ? `${list},${v}` : String(v));
 
+// The per-message statements, compiled once (store/prepared.ts).
+const countInbound = prepared((q, arg: (k: 'id' | 'at') => string) =>
+  q
+    .updateTable('conversation_stats')
+    .set((eb) => ({
+      inbound_count: eb('inbound_count', '+', 1),
+      awaiting_since: sql<string | null>`CASE WHEN first_response_at IS NOT NULL AND awaiting_since IS NULL THEN ${arg('at')} ELSE awaiting_since END`,
+    }))
+    .where('conversation_id', '=', arg('id')),
+);
+const resolvedBefore = prepared((q, arg: (k: 'contactId' | 'at') => string) =>
+  q.selectFrom('conversation_stats').selectAll().where('contact_id', '=', arg('contactId')).where('first_resolved_at', '<', arg('at')).where('next_contact_at', 'is', null),
+);
+const conversationWithFacts = prepared((q, arg: (k: 'id') => string) =>
+  q
+    .selectFrom('conversations as c')
+    .leftJoin('conversation_stats as st', 'st.conversation_id', 'c.id')
+    .select(['c.id', 'c.channel_id', 'c.contact_id', 'c.assignee_id', 'c.routing_team_id', 'c.priority', 'c.labels', 'c.sla', 'c.created_at', 'st.conversation_id as stats_id'])
+    .select(['st.contact_id as s_contact_id', 'st.assignee_id as s_assignee_id', 'st.team_id as s_team_id', 'st.priority as s_priority', 'st.last_assignee_id as s_last_assignee_id'])
+    .select(['st.first_transfer_at as s_first_transfer_at', 'st.transfer_count as s_transfer_count', 'st.first_resolved_at as s_first_resolved_at', 'st.first_reopened_at as s_first_reopened_at'])
+    .select(['st.next_contact_at as s_next_contact_at', 'st.has_sla as s_has_sla', 'st.sla_breached as s_sla_breached', 'st.labels as s_labels'])
+    .where('c.id', '=', arg('id')),
+);
+
 /**
  * A customer message was stored at `at`: counted; after an agent reply it starts the next-response wait; and it is
  * the next contact of every earlier-resolved conversation of this contact that has none yet (FCR).
  */
 export async function recordInbound(trx: Trx, conv: ConvRef, contactId: string, at: string): Promise<void> {
-  await ensureRow(trx, conv);
-  // One statement on the hot path (every customer message).
-  await trx
-    .updateTable('conversation_stats')
-    .set((eb) => ({
-      inbound_count: eb('inbound_count', '+', 1),
-      awaiting_since: sql<string | null>`CASE WHEN first_response_at IS NOT NULL AND awaiting_since IS NULL THEN ${at} ELSE awaiting_since END`,
-    }))
-    .where('conversation_id', '=', conv.id)
-    .execute();
-  const resolved = await trx
-    .selectFrom('conversation_stats')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .where('first_resolved_at', '<', at)
-    .where('next_contact_at', 'is', null)
-    .execute();
+  // One statement on the hot path (every customer message); the row is created first only when missing.
+  if ((await countInbound.run(trx, { id: conv.id, at })) === 0) {
+    await ensureRow(trx, conv);
+    await countInbound.run(trx, { id: conv.id, at });
+  }
+  const resolved = await resolvedBefore.rows(trx, { contactId, at });
   for (const r of resolved) {
     await trx
       .updateTable('conversation_stats')
@@ -161,16 +175,16 @@ export async function syncConversationFacts(trx: Trx, ids: Iterable<string>): Pr
   const contacts = new Set<string>();
   for (const id of ids) {
     // One read of the conversation and its stats row (this runs at the end of every command).
-    const found = await trx
-      .selectFrom('conversations as c')
-      .leftJoin('conversation_stats as st', 'st.conversation_id', 'c.id')
-      .select(['c.id', 'c.channel_id', 'c.contact_id', 'c.assignee_id', 'c.routing_team_id', 'c.priority', 'c.labels', 'c.sla', 'c.created_at', 'st.conversation_id as stats_id'])
-      .where('c.id', '=', id)
-      .executeTakeFirst();
+    const found = await conversationWithFacts.first(trx, { id });
     if (!found) continue;
     const c = found;
-    if (!found.stats_id) await ensureRow(trx, c);
-    const s = await row(trx, id);
+    // The stats columns come with the conversation (one read); a missing row is created and read once.
+    let s: FactsOfStats;
+    if (found.stats_id) s = statsColumnsOf(found);
+    else {
+      await ensureRow(trx, c);
+      s = await row(trx, id);
+    }
     const labels = labelsOf(c.labels);
     const labelsJson = labels.length ? JSON.stringify(labels) : null;
     const patch: Partial<StatsRow> = {};
@@ -205,6 +219,30 @@ export async function syncConversationFacts(trx: Trx, ids: Iterable<string>): Pr
     if (Object.keys(patch).length) await trx.updateTable('conversation_stats').set(patch).where('conversation_id', '=', id).execute();
   }
   for (const contactId of contacts) await recomputeNextContact(trx, contactId);
+}
+
+/** The stats columns syncConversationFacts compares and derives from. */
+type FactsOfStats = Pick<
+  StatsRow,
+  'contact_id' | 'assignee_id' | 'team_id' | 'priority' | 'last_assignee_id' | 'first_transfer_at' | 'transfer_count' | 'first_resolved_at' | 'first_reopened_at' | 'next_contact_at' | 'has_sla' | 'sla_breached' | 'labels'
+>;
+
+function statsColumnsOf(f: { [K in keyof FactsOfStats as `s_${K}`]: FactsOfStats[K] | null }): FactsOfStats {
+  return {
+    contact_id: f.s_contact_id,
+    assignee_id: f.s_assignee_id,
+    team_id: f.s_team_id,
+    priority: f.s_priority,
+    last_assignee_id: f.s_last_assignee_id,
+    first_transfer_at: f.s_first_transfer_at,
+    transfer_count: f.s_transfer_count,
+    first_resolved_at: f.s_first_resolved_at,
+    first_reopened_at: f.s_first_reopened_at,
+    next_contact_at: f.s_next_contact_at,
+    has_sla: f.s_has_sla,
+    sla_breached: f.s_sla_breached,
+    labels: f.s_labels,
+  } as FactsOfStats;
 }
 
 /** The next contact (FCR) of every resolved conversation of a contact, from the contact's inbound messages as they are now. */

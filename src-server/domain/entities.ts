@@ -4,6 +4,7 @@ import type { Agent, Channel, Contact, Conversation, Message, Draft, ReadMark, P
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, AgentsTable, ChannelsTable, ContactsTable, ConversationsTable, MessagesTable } from '../store/schema';
 import { parseConfig, publicConfig } from './channel-config';
+import { prepared } from '../store/prepared';
 
 export type Q = Kysely<DB>;
 
@@ -134,10 +135,14 @@ export async function contactChannelIds(q: Q, contactId: string): Promise<string
   return rows.map((r) => r.channel_id);
 }
 
+// Read on every inbound message and most commands: compiled once (store/prepared.ts).
+const conversationById = prepared((q, arg: (k: 'id') => string) => q.selectFrom('conversations').selectAll().where('id', '=', arg('id')));
+const messageById = prepared((q, arg: (k: 'id') => string) => q.selectFrom('messages').selectAll().where('id', '=', arg('id')));
+
 export async function loadConversationRow(q: Q, id: string) {
-  return q.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  return conversationById.first(q, { id });
 }
 
 export async function loadMessageRow(q: Q, id: string) {
-  return q.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return messageById.first(q, { id });
 }

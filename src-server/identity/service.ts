@@ -10,6 +10,7 @@ import type { ChangeWriter } from '../domain/change-log';
 import { foldStats, unfoldStats, type FoldedStats } from '../domain/conversation-stats';
 import { conversationOf, loadContact, loadConversationRow, contactChannelIds, messageOf } from '../domain/entities';
 import { conflict, invalid, notFound } from '../domain/errors';
+import { prepared } from '../store/prepared';
 
 type W = ChangeWriter;
 
@@ -34,9 +35,12 @@ export async function audit(w: W, contactId: string, kind: string, actorId: stri
   await w.trx.insertInto('contact_audit').values({ id: uuidv7(), contact_id: contactId, kind, actor_id: actorId, data: JSON.stringify(data), created_at: at }).execute();
 }
 
+const identityOwner = prepared((q, arg: (k: 'channelType' | 'value') => string) =>
+  q.selectFrom('contact_identities').select('contact_id').where('channel_type', '=', arg('channelType')).where('value', '=', arg('value')),
+);
+
 async function ownerOf(w: W, channelType: string, value: string): Promise<string | undefined> {
-  const row = await w.trx.selectFrom('contact_identities').select('contact_id').where('channel_type', '=', channelType).where('value', '=', value).executeTakeFirst();
-  return row?.contact_id;
+  return (await identityOwner.first(w.trx, { channelType, value }))?.contact_id;
 }
 
 async function addIdentity(w: W, contactId: string, channelType: string, value: string, verified: boolean, source: string, at: string): Promise<void> {
@@ -68,12 +72,25 @@ interface Key {
   source: string;
 }
 
+/** phoneOfWhatsappId is pure but parses with libphonenumber (a few % of webhook CPU): remembered per wa_id, bounded. */
+const phoneByWaId = new Map<string, string | null>();
+const PHONES_KEPT = 10_000;
+function memoPhoneOfWhatsappId(waId: string): string | null {
+  let phone = phoneByWaId.get(waId);
+  if (phone === undefined) {
+    phone = phoneOfWhatsappId(waId);
+    if (phoneByWaId.size >= PHONES_KEPT) phoneByWaId.delete(phoneByWaId.keys().next().value!);
+    phoneByWaId.set(waId, phone);
+  }
+  return phone;
+}
+
 /** The cross-channel keys one inbound message proves or claims, besides its channel identity. */
 function derivedKeys(channelType: ChannelType, value: string, profile: { email?: string }): Key[] {
   const keys: Key[] = [];
   if (channelType === 'whatsapp') {
     // A WhatsApp number is proven by WhatsApp (the account was registered with an SMS code to it).
-    const phone = phoneOfWhatsappId(value);
+    const phone = memoPhoneOfWhatsappId(value);
     if (phone) keys.push({ channelType: 'phone', value: phone, verified: true, source: 'whatsapp' });
   }
   if (channelType === 'webchat' && profile.email) {
@@ -99,8 +116,9 @@ export interface InboundIdentityInput {
 /**
  * The contact for an inbound identity. Creates one (with the identity and the keys it proves) when none is known;
  * merges automatically when a verified key belongs to another contact; records suggestions for claimed keys.
+ * `out.changed`: whether the contact entity (row, identities) was written — false for a known customer writing again.
  */
-export async function resolveInboundContact(w: W, input: InboundIdentityInput, now: string): Promise<string> {
+export async function resolveInboundContact(w: W, input: InboundIdentityInput, now: string, out: { changed: boolean } = { changed: false }): Promise<string> {
   const value = storedIdentityValue(input.channelType, input.value);
   let contactId = await ownerOf(w, input.channelType, value);
   const keys = derivedKeys(input.channelType, value, input.profile);
@@ -111,6 +129,7 @@ export async function resolveInboundContact(w: W, input: InboundIdentityInput, n
       const owner = await ownerOf(w, k.channelType, k.value);
       if (owner) {
         contactId = owner;
+        out.changed = true;
         await addIdentity(w, owner, input.channelType, value, true, `inbound:${input.channelType}`, now);
         await audit(w, owner, 'identity_linked', null, { channelType: input.channelType, value, via: k }, now);
         break;
@@ -119,6 +138,7 @@ export async function resolveInboundContact(w: W, input: InboundIdentityInput, n
   }
   if (!contactId) {
     contactId = uuidv7();
+    out.changed = true;
     const name = input.profile.name?.trim() || `Visitor ${contactId.slice(-4).toUpperCase()}`;
     await w.trx.insertInto('contacts').values({ id: contactId, name, email: input.profile.email?.trim() || null, is_demo: 0, created_at: now, updated_at: now }).execute();
     await addIdentity(w, contactId, input.channelType, value, true, `inbound:${input.channelType}`, now);
@@ -126,11 +146,15 @@ export async function resolveInboundContact(w: W, input: InboundIdentityInput, n
   for (const k of keys) {
     const owner = await ownerOf(w, k.channelType, k.value);
     if (!owner) {
-      if (k.verified) await addIdentity(w, contactId, k.channelType, k.value, true, k.source, now);
+      if (k.verified) {
+        out.changed = true;
+        await addIdentity(w, contactId, k.channelType, k.value, true, k.source, now);
+      }
       continue;
     }
     if (owner === contactId) continue;
     if (k.verified) {
+      out.changed = true;
       // Two contacts proven to be one person: merge automatically (the older one survives).
       const [survivor, other] = await olderFirst(w, owner, contactId);
       await mergeContacts(w, null, survivor, other, `verified ${k.channelType} (${k.source})`);
@@ -343,9 +367,13 @@ async function emitMoved(w: W, conversationIds: readonly string[], messageIds: r
  * within the reopen window. `sameChannelOnlyNewThread`: a channel with its own threads (e-mail with a new subject)
  * starts a new conversation rather than joining one of the SAME channel; a cross-channel thread is still joined.
  */
+const openConversationOf = prepared((q, arg: (k: 'contactId') => string) =>
+  q.selectFrom('conversations').selectAll().where('contact_id', '=', arg('contactId')).where('status', 'in', ['open', 'pending']).orderBy('last_message_at', 'desc'),
+);
+
 export async function continuingConversation(w: W, contactId: string, channelId: string, newThread: boolean) {
   if (!continuity.enabled) return undefined;
-  const open = await w.trx.selectFrom('conversations').selectAll().where('contact_id', '=', contactId).where('status', 'in', ['open', 'pending']).orderBy('last_message_at', 'desc').executeTakeFirst();
+  const open = await openConversationOf.first(w.trx, { contactId });
   if (open && !(newThread && open.channel_id === channelId)) return open;
   if (open) return undefined;
   if (continuity.reopenWindowMs > 0) {

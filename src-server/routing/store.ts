@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import type { ChannelType } from '../../src-shared/domain';
 import { nowIso, uuidv7 } from '../../src-shared/ids';
 import { EscalationRuleInput, RoutingRuleInput, type EscalationRule, type RoutingRule } from '../../src-shared/routing';
+import { prepared } from '../store/prepared';
 import { Capacity, TeamInput } from '../../src-shared/admin';
 import type { Q } from '../domain/entities';
 import { invalid, notFound } from '../domain/errors';
@@ -231,8 +232,11 @@ export async function deleteRule(q: Q, id: string): Promise<void> {
 }
 
 // ── escalation rules ─────────────────────────────────────────────────────────────────────────
+/** Read after every customer message (router.escalateOnInbound): compiled once (store/prepared.ts). */
+const escalationRules = prepared((q) => q.selectFrom('escalation_rules').selectAll().orderBy('position').orderBy('id'));
+
 export async function listEscalationRules(q: Q): Promise<EscalationRule[]> {
-  const rows = await q.selectFrom('escalation_rules').selectAll().orderBy('position').orderBy('id').execute();
+  const rows = await escalationRules.rows(q, {});
   return rows.map((r) => ({ id: r.id, ...(JSON.parse(r.data) as EscalationRuleInput) }));
 }
 

@@ -24,6 +24,7 @@ import {
 import type { ChangeWriter, SlaConversationEvent } from '../domain/change-log';
 import { conversationOf, type Q } from '../domain/entities';
 import type { ConversationsTable } from '../store/schema';
+import { prepared } from '../store/prepared';
 import { clockCalendar, getCalendar, listPolicies } from './store';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -80,6 +81,14 @@ export interface SlaEngineOptions {
   log?: { error(obj: unknown, msg: string): void; warn(obj: unknown, msg: string): void };
 }
 
+/** The conversation's running SLA, and whether any policy is enabled: compiled once (store/prepared.ts). */
+const slaGate = prepared((q, arg: (k: 'id') => string) =>
+  q
+    .selectFrom('conversations')
+    .select((eb) => ['sla', eb.exists(eb.selectFrom('sla_policies').select('id').where('enabled', '=', 1)).as('anyPolicy')])
+    .where('id', '=', arg('id')),
+);
+
 export class SlaEngine {
   constructor(private readonly opts: SlaEngineOptions) {}
 
@@ -89,10 +98,10 @@ export class SlaEngine {
 
   /** commands.ts → here, inside the transaction, before the conversation is written to the change log. */
   readonly hook = async (w: ChangeWriter, conversationId: string, ev: SlaConversationEvent): Promise<void> => {
-    const row = await w.trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-    if (!row) return;
-    // No SLA configured and none running: nothing to do (one indexed lookup on the hot path).
-    if (!row.sla && !(await w.trx.selectFrom('sla_policies').select('id').where('enabled', '=', 1).limit(1).executeTakeFirst())) return;
+    // No SLA configured and none running: nothing to do (one narrow statement on the hot path, every customer message).
+    const gate = await slaGate.first(w.trx, { id: conversationId });
+    if (!gate || (!gate.sla && !gate.anyPolicy)) return;
+    const row = (await w.trx.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst())!;
     const at = this.now();
     const { policy, calendar } = await policyFor(w.trx, row);
     let s = parseSnapshot(row.sla);

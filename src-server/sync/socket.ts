@@ -46,7 +46,11 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
     scopes: null,
     scopeKey: null,
     send,
+    sendRaw: (frame) => {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
+    },
     close: (code, reason) => socket.close(code, reason),
+    live: null,
   };
   ctx.hub.addSync(peer);
   /** Conversations this socket says it is viewing (collision detection): told "off" to the others when it closes. */
@@ -81,6 +85,7 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
         (msg.cursor > 0 && msg.cursor < minCursor) || // too far behind: tombstones it needs are pruned
         msg.cursor > head; // the server's log is older than the client's (restored or replaced store)
       clientId = msg.clientId;
+      peer.live = null;
       peer.scopes = new Set(scopes);
       peer.scopeKey = scopeKey;
       const last = await lastMutationSeq(ctx.db, msg.clientId, actor.id);
@@ -100,9 +105,12 @@ function handleSyncSocket(ctx: ServerContext, socket: WebSocket, req: FastifyReq
     if (!peer.scopes || !clientId) return error('hello_required', 'send hello first');
     switch (msg.type) {
       case 'pull': {
+        // Unknown while the answer is prepared (inline pokes meanwhile would race it); then: it holds all to cursor.
+        peer.live = null;
         const minCursor = await readCounter(ctx.db, 'min_cursor');
         if (msg.cursor > 0 && msg.cursor < minCursor) return error('reset_required', 'cursor is older than the change log; pull from 0');
         const result = await pullChanges(ctx.db, [...peer.scopes], msg.cursor, msg.limit);
+        if (!result.more) peer.live = { cursor: result.cursor, clear: result.cursor };
         return send({ type: 'changes', ...result });
       }
       case 'push':

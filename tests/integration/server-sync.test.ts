@@ -2,7 +2,7 @@
 // visibility per channel, reset on scope change, pokes, drafts, typing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src-shared/ids';
-import type { Change } from '../../src-shared/sync';
+import { POKE_INLINE_MAX_BYTES, POKE_INLINE_MAX_ROWS, type Change, type ServerMessage } from '../../src-shared/sync';
 import { pruneTombstones } from '../../src-server/domain/change-log';
 import { addMember, api, countRows, makeAgent, makeChannel, startTestServer, SyncClient, visitor, WidgetClient, type TestServer } from './server-support';
 
@@ -304,6 +304,208 @@ describe('server sync', () => {
     await c.hello(uuidv7());
     await api(t.url, 'POST', '/api/v1/auth/logout', agent.token);
     expect((await c.closed).code).toBe(4001);
+  });
+});
+
+// Inline pokes (src-shared/sync.ts §3): small changes travel in the poke itself.
+type Poke = Extract<ServerMessage, { type: 'poke' }>;
+
+/** Every poke until none came for quietMs (routing and SLA may commit after the write under test). */
+async function pokesUntilQuiet(c: SyncClient, quietMs = 300): Promise<Poke[]> {
+  const out: Poke[] = [];
+  for (;;) {
+    try {
+      out.push(await c.next('poke', quietMs));
+    } catch {
+      return out;
+    }
+  }
+}
+
+/** What a client holds: one row per (entity, id, scope seq order), like the cache applying changes in order. */
+function applyAll(into: Map<string, Change>, changes: readonly Change[]) {
+  for (const ch of changes) into.set(`${ch.entity}:${ch.id}`, ch);
+}
+
+describe('inline pokes', () => {
+  it('carries a live change in the poke: from = the client’s cursor, exactly what a pull would bring', async () => {
+    const c = await connect(member.token);
+    await c.hello(uuidv7());
+    const start = (await c.pullAll(0)).cursor;
+    await pokesUntilQuiet(c);
+    const { message } = await inbound('inline please');
+    const pokes = await pokesUntilQuiet(c);
+    expect(pokes.length).toBeGreaterThan(0);
+    // A contiguous chain of inline pokes from the pulled cursor: no pull needed.
+    let cursor = start;
+    const held = new Map<string, Change>();
+    for (const p of pokes) {
+      expect(p.from).toBe(cursor);
+      expect(p.changes).toBeDefined();
+      expect(p.cursor).toBeGreaterThan(cursor);
+      for (const ch of p.changes!) expect(ch.seq).toBeGreaterThan(cursor);
+      applyAll(held, p.changes!);
+      cursor = p.cursor;
+    }
+    expect(held.get(`message:${message.id}`)).toMatchObject({ op: 'put', data: { text: 'inline please', direction: 'inbound' } });
+    // Nothing was left for a pull, and a pull from the start gives the same latest rows.
+    expect((await c.pullAll(cursor)).changes).toEqual([]);
+    const pulled = new Map<string, Change>();
+    applyAll(pulled, (await c.pullAll(start)).changes);
+    expect(held).toEqual(pulled);
+  });
+
+  it('gives an agent outside the channel nothing of it, and its next poke starts at its own cursor', async () => {
+    const lonely = await connect(outsider.token);
+    await lonely.hello(uuidv7());
+    const start = (await lonely.pullAll(0)).cursor;
+    await pokesUntilQuiet(lonely);
+    await inbound('members only');
+    await inbound('members only, again');
+    expect(await pokesUntilQuiet(lonely)).toEqual([]);
+    await t.server.commands.updateAgent(outsider.id, { name: 'Outsider Renamed' });
+    const [poke, ...rest] = await pokesUntilQuiet(lonely);
+    expect(rest).toEqual([]);
+    // The log moved past the channel's rows, which it may not see: the poke still chains from its cursor.
+    expect(poke!.from).toBe(start);
+    expect(poke!.changes!.map((ch) => `${ch.entity}:${ch.id}`)).toEqual([`agent:${outsider.id}`]);
+    expect(JSON.stringify(poke)).not.toContain('members only');
+    expect((await lonely.pullAll(poke!.cursor)).changes).toEqual([]);
+  });
+
+  it('sends a plain poke to a client that has not pulled, and inline ones once it has', async () => {
+    const c = await connect(member.token);
+    await c.hello(uuidv7());
+    await inbound('before any pull');
+    const [plain] = await pokesUntilQuiet(c);
+    expect(plain).toBeDefined();
+    expect(plain!.changes).toBeUndefined();
+    expect(plain!.from).toBeUndefined();
+    const { cursor } = await c.pullAll(0);
+    await pokesUntilQuiet(c);
+    await inbound('after the pull');
+    const [inline] = await pokesUntilQuiet(c);
+    expect(inline!.from).toBeGreaterThanOrEqual(cursor);
+    expect(inline!.changes!.some((ch) => ch.entity === 'message' && (ch.data as { text: string }).text === 'after the pull')).toBe(true);
+  });
+
+  it('a commit racing a pull: the client falls back to pulling and ends with exactly the pulled rows', async () => {
+    const c = await connect(member.token);
+    await c.hello(uuidv7());
+    const { cursor } = await c.pullAll(0);
+    await pokesUntilQuiet(c);
+    const arrived: ServerMessage[] = [];
+    c.ws.on('message', (raw: Buffer) => arrived.push(JSON.parse(raw.toString()) as ServerMessage));
+    // The pull is answered while the commit fans out: the server may not know where the client will be.
+    c.send({ type: 'pull', cursor });
+    await Promise.all([inbound('during a pull'), inbound('during a pull, too')]);
+    await c.next('changes');
+    await pokesUntilQuiet(c);
+    // The desktop's rule, on the frames in arrival order: inline only at our cursor with no pull in flight.
+    const held = new Map<string, Change>();
+    let at = cursor;
+    let pulling = true;
+    let behind = false;
+    for (const m of arrived) {
+      if (m.type === 'changes') {
+        applyAll(held, m.changes);
+        at = m.cursor;
+        pulling = false;
+      } else if (m.type === 'poke') {
+        if (m.changes && m.from === at && !pulling) {
+          applyAll(held, m.changes);
+          at = m.cursor;
+        } else if (m.cursor > at) behind = true;
+      }
+    }
+    if (behind) {
+      const r = await c.pullAll(at);
+      applyAll(held, r.changes);
+      at = r.cursor;
+    }
+    expect((await c.pullAll(at)).changes).toEqual([]);
+    const pulled = new Map<string, Change>();
+    applyAll(pulled, (await c.pullAll(cursor)).changes);
+    expect(held).toEqual(pulled);
+    const texts = [...held.values()].filter((ch) => ch.entity === 'message').map((ch) => (ch.data as { text: string }).text);
+    expect(texts).toEqual(expect.arrayContaining(['during a pull', 'during a pull, too']));
+  });
+
+  it('sends a plain poke when the change is too big (rows or bytes), and the pull brings it', async () => {
+    const c = await connect(member.token);
+    await c.hello(uuidv7());
+    let { cursor } = await c.pullAll(0);
+    await pokesUntilQuiet(c);
+    const at = (i: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, 0, i)).toISOString();
+    const seed = (n: number, text: (i: number) => string) =>
+      t.server.commands.seedConversation({
+        channelId, contact: { name: 'Bulk', identity: { channelType: 'webchat', value: `visitor:${visitor()}` } }, status: 'open', assigneeId: null, isDemo: true,
+        messages: Array.from({ length: n }, (_, i) => ({ direction: 'inbound' as const, text: text(i), at: at(i) })),
+      });
+    const cases = [
+      [POKE_INLINE_MAX_ROWS + 5, (i: number) => `bulk ${i}`], // too many rows for one frame
+      [Math.ceil(POKE_INLINE_MAX_BYTES / 9000) + 2, (i: number) => `${i} ${'x'.repeat(9000)}`], // too many bytes
+      [2 * POKE_INLINE_MAX_ROWS + 5, (i: number) => `huge ${i}`], // more than the shared read takes
+    ] as const;
+    for (const [n, text] of cases) {
+      await seed(n, text);
+      const pokes = await pokesUntilQuiet(c);
+      expect(pokes[0]!.changes).toBeUndefined();
+      const pulled = await c.pullAll(cursor);
+      expect(pulled.changes.filter((ch) => ch.entity === 'message')).toHaveLength(n);
+      cursor = pulled.cursor;
+      await pokesUntilQuiet(c);
+    }
+  });
+
+  it('keeps order under concurrent commits: contiguous chains, nothing lost or repeated', async () => {
+    const a = await connect(member.token);
+    await a.hello(uuidv7());
+    const b = await connect(t.adminToken);
+    await b.hello(uuidv7());
+    const starts = [(await a.pullAll(0)).cursor, (await b.pullAll(0)).cursor];
+    await Promise.all([pokesUntilQuiet(a), pokesUntilQuiet(b)]);
+    const ids = (await Promise.all(Array.from({ length: 12 }, (_, i) => inbound(`burst ${i}`, i % 3 === 0 ? visitor() : undefined)))).map((r) => r.message.id);
+    for (const [i, c] of [a, b].entries()) {
+      const held = new Map<string, Change>();
+      let at = starts[i]!;
+      for (const p of await pokesUntilQuiet(c, 500)) {
+        if (p.changes && p.from === at) {
+          const seqs = p.changes.map((ch) => ch.seq);
+          expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+          applyAll(held, p.changes);
+          at = p.cursor;
+        } else if (p.cursor > at) {
+          const r = await c.pullAll(at);
+          applyAll(held, r.changes);
+          at = r.cursor;
+        }
+      }
+      expect((await c.pullAll(at)).changes).toEqual([]);
+      const messages = [...held.values()].filter((ch) => ch.entity === 'message').map((ch) => ch.id);
+      expect(messages.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+      const pulled = new Map<string, Change>();
+      applyAll(pulled, (await c.pullAll(starts[i]!)).changes);
+      expect(held).toEqual(pulled);
+    }
+  });
+
+  it('after a reconnect: hello with the cursor, one pull, then inline again', async () => {
+    const clientId = uuidv7();
+    const c = await connect(member.token);
+    const w = await c.hello(clientId);
+    const { cursor } = await c.pullAll(0);
+    await c.close();
+    await inbound('while away');
+    const back = await connect(member.token);
+    expect((await back.hello(clientId, cursor, w.scopeKey)).reset).toBe(false);
+    const caught = await back.pullAll(cursor);
+    expect(caught.changes.some((ch) => ch.entity === 'message' && (ch.data as { text: string }).text === 'while away')).toBe(true);
+    await pokesUntilQuiet(back);
+    await inbound('back again');
+    const [p] = await pokesUntilQuiet(back);
+    expect(p!.from).toBeGreaterThanOrEqual(caught.cursor);
+    expect(p!.changes!.some((ch) => ch.entity === 'message' && (ch.data as { text: string }).text === 'back again')).toBe(true);
   });
 });
 

@@ -34,6 +34,10 @@ class Peer {
   /** Handle the next push, then drop the connection instead of answering: the pushResult is lost. */
   loseNextResult = false;
   rejections: MutationResult[] = [];
+  /** Pokes carry the new row inline (src-shared/sync.ts §3), from the head before it unless inlineFrom says otherwise. */
+  inline = false;
+  inlineFrom: ((head: number) => number) | null = null;
+  pulls = 0;
   sockets = new Set<WebSocket>();
   http = http.createServer((req, res) => {
     if (req.url === '/api/v1/auth/login') {
@@ -55,10 +59,14 @@ class Peer {
     this.url = `http://127.0.0.1:${(this.http.address() as { port: number }).port}`;
   }
 
-  put(entity: Change['entity'], data: { id: string }): void {
+  put(entity: Change['entity'], data: { id: string }, opts: { silent?: boolean } = {}): void {
+    const before = this.head();
     this.log = this.log.filter((c) => !(c.entity === entity && c.id === data.id));
-    this.log.push({ seq: this.head() + 1, entity, id: data.id, op: 'put', data });
-    for (const ws of this.sockets) this.send(ws, { type: 'poke', cursor: this.head() });
+    const row: Change = { seq: before + 1, entity, id: data.id, op: 'put', data };
+    this.log.push(row);
+    if (opts.silent) return;
+    const inline = this.inline ? { from: this.inlineFrom ? this.inlineFrom(before) : before, changes: [row] } : {};
+    for (const ws of this.sockets) this.send(ws, { type: 'poke', cursor: this.head(), ...inline });
   }
 
   head(): number {
@@ -84,6 +92,7 @@ class Peer {
         const rejected = from ? this.rejections.filter((r) => r.seq >= from && r.seq <= last) : [];
         this.send(ws, { type: 'welcome', agent: me, lastMutationSeq: last, scopeKey: reset ? 'scope-2' : 'scope-1', reset, serverTime: new Date().toISOString(), headCursor: this.head(), ...(rejected.length ? { rejected } : {}) });
       } else if (m.type === 'pull') {
+        this.pulls++;
         const changes = this.log.filter((c) => c.seq > m.cursor).sort((a, b) => a.seq - b.seq).slice(0, 2);
         const cursor = changes.length ? changes[changes.length - 1]!.seq : m.cursor;
         this.send(ws, { type: 'changes', changes, cursor, more: cursor < this.head() });
@@ -266,6 +275,70 @@ describe('sync client', () => {
     const notes = events.filter((e) => e.type === 'notify');
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ notification: { conversationId: 'cv-1', count: 4, body: 'line 4' } });
+  });
+
+  it('applies a poke’s inline changes at its cursor without a pull, and notifies', async () => {
+    const { peer, core, events } = await setup();
+    await until('bootstrapped', async () => (await core.inspect.cache.call('loadSession', {})).cursor === peer.head());
+    peer.inline = true;
+    const pulls = peer.pulls;
+    peer.put('message', inbound('inl-1', 'sent inline', '2025-01-01T10:05:00.000Z'));
+    await until('applied', async () => (await core.handlers['conversation.open']({ id: 'cv-1' })).messages.some((m) => m.id === 'inl-1'));
+    expect((await core.inspect.cache.call('loadSession', {})).cursor).toBe(peer.head());
+    await until('notified', () => events.some((e) => e.type === 'notify'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(peer.pulls).toBe(pulls);
+    const messages = (await core.handlers['conversation.open']({ id: 'cv-1' })).messages.filter((m) => m.id === 'inl-1');
+    expect(messages).toHaveLength(1);
+  });
+
+  it('applies a burst of chained inline pokes in order, without a pull', async () => {
+    const { peer, core } = await setup();
+    await until('bootstrapped', async () => (await core.inspect.cache.call('loadSession', {})).cursor === peer.head());
+    peer.inline = true;
+    const pulls = peer.pulls;
+    for (let i = 1; i <= 6; i++) peer.put('message', inbound(`burst-${i}`, `burst ${i}`, `2025-01-01T10:1${i}:00.000Z`));
+    // The same message twice: the later version wins, as with a pull.
+    peer.put('message', { ...inbound('burst-6', 'burst 6, edited', '2025-01-01T10:16:00.000Z') });
+    const texts = async () => (await core.handlers['conversation.open']({ id: 'cv-1' })).messages.filter((m) => m.id.startsWith('burst-')).map((m) => m.text);
+    await until('all applied', async () => (await texts()).includes('burst 6, edited'));
+    expect(await texts()).toEqual(['burst 1', 'burst 2', 'burst 3', 'burst 4', 'burst 5', 'burst 6, edited']);
+    expect((await core.inspect.cache.call('loadSession', {})).cursor).toBe(peer.head());
+    expect(peer.pulls).toBe(pulls);
+  });
+
+  it('pulls instead when an inline poke does not start at its cursor (a change it never got)', async () => {
+    const { peer, core } = await setup();
+    await until('bootstrapped', async () => (await core.inspect.cache.call('loadSession', {})).cursor === peer.head());
+    peer.inline = true;
+    const pulls = peer.pulls;
+    peer.put('message', inbound('gap-1', 'never poked', '2025-01-01T10:06:00.000Z'), { silent: true });
+    peer.put('message', inbound('gap-2', 'poked inline', '2025-01-01T10:07:00.000Z'));
+    const ids = async () => (await core.handlers['conversation.open']({ id: 'cv-1' })).messages.map((m) => m.id);
+    await until('both applied', async () => (await ids()).includes('gap-1') && (await ids()).includes('gap-2'));
+    expect(peer.pulls).toBeGreaterThan(pulls);
+    expect((await core.inspect.cache.call('loadSession', {})).cursor).toBe(peer.head());
+    // And one whose start is ahead of us (the server thought we were further) is not applied either.
+    peer.inlineFrom = (head) => head + 5;
+    peer.put('message', inbound('gap-3', 'from the future', '2025-01-01T10:08:00.000Z'));
+    await until('pulled', async () => (await ids()).includes('gap-3'));
+    expect((await core.inspect.cache.call('loadSession', {})).cursor).toBe(peer.head());
+  });
+
+  it('after a reconnect, inline pokes apply again from the cursor it pulled to', async () => {
+    const { peer, core } = await setup();
+    await until('bootstrapped', async () => (await core.inspect.cache.call('loadSession', {})).cursor === peer.head());
+    peer.inline = true;
+    peer.dropAll();
+    peer.put('message', inbound('away-1', 'while away', '2025-01-01T10:09:00.000Z'));
+    await until('online again', async () => (await core.handlers['session.state']({})).connection === 'online');
+    const ids = async () => (await core.handlers['conversation.open']({ id: 'cv-1' })).messages.map((m) => m.id);
+    await until('caught up', async () => (await ids()).includes('away-1'));
+    await until('cursor at head', async () => (await core.inspect.cache.call('loadSession', {})).cursor === peer.head());
+    const pulls = peer.pulls;
+    peer.put('message', inbound('back-1', 'back again', '2025-01-01T10:10:00.000Z'));
+    await until('applied inline', async () => (await ids()).includes('back-1'));
+    expect(peer.pulls).toBe(pulls);
   });
 
   it('a 401 signs out without losing the outbox', async () => {

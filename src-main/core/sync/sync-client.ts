@@ -1,10 +1,12 @@
 // The sync client: one WebSocket to the server speaking src-shared/sync.ts.
 // hello → welcome (reset?) → pull until more=false → live pokes; the outbox is pushed in seq order.
+// A poke with inline changes (from, cursor] is applied like a pull result when our cursor is `from`
+// and no pull is in flight; otherwise it is a plain poke and we pull.
 // Server messages are handled one at a time, in arrival order, so cache writes never interleave.
 import WebSocket from 'ws';
 import type { Agent } from '../../../src-shared/domain';
 import type { ConnectionState } from '../../../src-shared/ipc';
-import { SYNC_PATH, SYNC_PROTOCOL_VERSION, ServerMessage, type ClientMessage, type MutationName, type RejectCode } from '../../../src-shared/sync';
+import { SYNC_PATH, SYNC_PROTOCOL_VERSION, ServerMessage, type Change, type ClientMessage, type MutationName, type RejectCode } from '../../../src-shared/sync';
 import type { CacheClient } from '../cache/client';
 import type { Fresh, Touched } from '../cache/ops';
 import { Backoff, type BackoffOptions } from '../../../src-shared/backoff';
@@ -21,6 +23,8 @@ const SILENCE_LIMIT_MS = 30_000;
 /** Close codes after which the token is no good any more (server: session ended / agent disabled). */
 const SESSION_ENDED_CODES = new Set([4001, 4401]);
 const SCOPE_CHANGED_CODE = 4000;
+
+type Poke = Extract<ServerMessage, { type: 'poke' }>;
 
 export interface Rejection {
   mutation: MutationName;
@@ -75,6 +79,7 @@ export class SyncClient {
   private indexingBacklog = false;
   private pushing = false;
   private queue: Promise<void> = Promise.resolve();
+  private inlineBatch: Poke[] | null = null;
   private syncedWaiters: (() => void)[] = [];
   private readonly backoff: Backoff;
 
@@ -143,10 +148,29 @@ export class SyncClient {
   }
 
   // ── connection ────────────────────────────────────────────────────────────────────────────
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
+  private async loadStart() {
     const meta = await this.opts.cache.call('loadSession', {});
     const outboxFromSeq = await this.opts.cache.call('outboxFirstSeq', {});
+    return { meta, outboxFromSeq };
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let meta: Awaited<ReturnType<typeof this.loadStart>>['meta'];
+    let outboxFromSeq: Awaited<ReturnType<typeof this.loadStart>>['outboxFromSeq'];
+    try {
+      ({ meta, outboxFromSeq } = await this.loadStart());
+    } catch (err) {
+      // A reconnect timer firing while the core shuts down finds the cache closed: nothing to do. Anything else:
+      // say so and try again later, never an unhandled rejection.
+      if (this.stopped || (err as { code?: unknown }).code === 'closed') return;
+      console.error('[sync] could not read the session from the cache', err);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        void this.connect();
+      }, this.backoff.next());
+      return;
+    }
     if (this.stopped) return;
     this.cursor = meta.cursor;
     const ws = new WebSocket(syncUrl(this.opts.serverUrl), { headers: { Authorization: `Bearer ${this.opts.token}` }, handshakeTimeout: 10_000 });
@@ -172,7 +196,21 @@ export class SyncClient {
         return;
       }
       const msg = ServerMessage.safeParse(json);
-      if (msg.success) this.enqueue(() => this.handle(msg.data));
+      if (!msg.success) return;
+      const m = msg.data;
+      if (m.type === 'poke' && m.changes) {
+        // Inline pokes that arrive while the queue is busy join one batch: one cache transaction for a burst.
+        if (this.inlineBatch) return void this.inlineBatch.push(m);
+        const batch = [m];
+        this.inlineBatch = batch;
+        this.enqueue(() => {
+          if (this.inlineBatch === batch) this.inlineBatch = null;
+          return this.handlePokes(batch);
+        });
+        return;
+      }
+      this.inlineBatch = null; // a later poke must not overtake this frame
+      this.enqueue(() => this.handle(m));
     });
     ws.on('error', () => this.onClosed(ws, refusedWith));
     ws.on('close', (code) => this.onClosed(ws, SESSION_ENDED_CODES.has(code) ? 401 : code === SCOPE_CHANGED_CODE ? SCOPE_CHANGED_CODE : refusedWith));
@@ -188,6 +226,7 @@ export class SyncClient {
     this.ws = null;
     this.welcomed = false;
     this.pulling = false;
+    this.inlineBatch = null;
     this.pushing = false;
     this.clearTimers();
     ws.removeAllListeners('message');
@@ -279,6 +318,18 @@ export class SyncClient {
       }
       case 'poke':
         this.pokedTo = Math.max(this.pokedTo, msg.cursor);
+        if (msg.changes && msg.from === this.cursor && msg.cursor > this.cursor && !this.pulling && this.welcomed) {
+          // Exactly the rows a pull from our cursor would bring (the server checked our position): no round trip.
+          try {
+            const result = await cache.call('applyChanges', { changes: msg.changes, cursor: msg.cursor, meId: this.opts.meId(), collectFresh: true });
+            this.cursor = msg.cursor;
+            if (result.entities.length) events.changed(result, result.fresh, true);
+            return;
+          } catch (err) {
+            // Rolled back in the cache: fall through and pull the same rows.
+            console.error('[sync] inline changes', err);
+          }
+        }
         if (msg.cursor > this.cursor && !this.pulling) this.pull();
         return;
       case 'pushResult': {
@@ -313,6 +364,35 @@ export class SyncClient {
         }
         return;
     }
+  }
+
+  /** Inline pokes in arrival order: the run that chains from our cursor is applied at once, the rest one by one. */
+  private async handlePokes(pokes: Poke[]): Promise<void> {
+    if (this.stopped) return;
+    const changes: Change[] = [];
+    let to = this.cursor;
+    let n = 0;
+    if (!this.pulling && this.welcomed) {
+      for (const p of pokes) {
+        if (!p.changes || p.from !== to || p.cursor <= to) break;
+        changes.push(...p.changes);
+        to = p.cursor;
+        n++;
+      }
+    }
+    if (n > 1) {
+      this.pokedTo = Math.max(this.pokedTo, to);
+      try {
+        const result = await this.opts.cache.call('applyChanges', { changes, cursor: to, meId: this.opts.meId(), collectFresh: true });
+        this.cursor = to;
+        if (result.entities.length) this.opts.events.changed(result, result.fresh, true);
+      } catch (err) {
+        console.error('[sync] inline changes', err);
+        if (!this.pulling) this.pull();
+        return;
+      }
+    } else n = 0;
+    for (const p of pokes.slice(n)) await this.handle(p);
   }
 
   /** Search indexing left by a bootstrap: one chunk per turn of the queue, so live changes go in between. */
