@@ -622,18 +622,20 @@ export class Router {
     let q = db.selectFrom('agent_routing').selectAll();
     if (agentId) q = q.where('agent_id', '=', agentId);
     const rows = await q.execute();
-    let cameOnline = false;
-    for (const r of rows) {
-      const effective = this.effectiveOf(r.agent_id, r.status, r.last_seen_at, now);
-      if (effective === r.effective && !agentId) continue;
-      const changed = await this.commands.run(async (w) => {
+    const due = rows.map((r) => ({ r, effective: this.effectiveOf(r.agent_id, r.status, r.last_seen_at, now) })).filter((x) => agentId || x.effective !== x.r.effective);
+    if (due.length === 0) return;
+    // One transaction for every agent whose presence moved (many connect at once after a server restart): one
+    // commit and one live fan-out, not one per agent ahead of the customers' messages.
+    const cameOnline = await this.commands.run(async (w) => {
+      let online = false;
+      for (const { r, effective } of due) {
         const res = await w.trx.updateTable('agent_routing').set({ effective }).where('agent_id', '=', r.agent_id).where('effective', '!=', effective).executeTakeFirst();
         const p: Presence = { id: r.agent_id, status: r.status as PresenceStatus, effective, updatedAt: r.updated_at };
         await w.put('presence', r.agent_id, [AGENTS_SCOPE], p);
-        return Number(res.numUpdatedRows) > 0;
-      });
-      if (changed && effective === 'online') cameOnline = true;
-    }
+        if (Number(res.numUpdatedRows) > 0 && effective === 'online') online = true;
+      }
+      return online;
+    });
     if (cameOnline) await this.drain();
   }
 }
