@@ -20,7 +20,8 @@ import {
 } from '../core/config';
 import { diagnosticsFileName, exportDiagnostics } from '../core/diagnostics';
 import { startShell } from './app';
-import { appMenuTemplate, configureLogging } from './logging';
+import { appMenuTemplate } from './app-menu';
+import { configureLogging } from './logging';
 import { createUpdater } from './updater';
 
 // Every renderer sandboxed, whatever its webPreferences say.

@@ -10,7 +10,7 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/ipc';
 import type { IpcEvent, SessionState } from '../../src-shared/ipc';
 import { startShell } from '../../src-main/shell/app';
 import { createAppProtocolHandler } from '../../src-main/shell/app-protocol';
-import { appMenuTemplate, DASHBOARD_ACCELERATOR } from '../../src-main/shell/logging';
+import { appMenuTemplate, DASHBOARD_ACCELERATOR } from '../../src-main/shell/app-menu';
 import { createFakeElectron, invokeEvent } from './shell-electron-fakes';
 import { createTestCore } from './shell-test-core';
 
