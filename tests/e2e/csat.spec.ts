@@ -2,18 +2,11 @@
 // web chat customer is answered, the agent resolves, the
 // widget shows the inline rating, the customer rates 2 with a comment, and the agent's conversation view shows it
 // (through sync, no reload) — while the conversation stays resolved and no message was added.
-import { test, expect, type WebSocketRoute, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { test, expect, type WebSocketRoute } from '@playwright/test';
+import { api, fillSignIn, freePort, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@e2e.test', password: 'correct horse battery staple' };
 const agentLogin = { email: 'cara@e2e.test', password: 'cara-password-123', name: 'Cara Diaz' };
-
-async function signIn(page: Page, serverUrl: string) {
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(agentLogin.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(agentLogin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 test('web chat customer rates the resolved conversation; the agent sees the rating', async ({ browser }) => {
   const serverPort = await freePort();
@@ -54,7 +47,7 @@ test('web chat customer rates the resolved conversation; the agent sees the rati
 
     const agent = await (await browser.newContext()).newPage();
     await agent.goto(host.url);
-    await signIn(agent, server.url);
+    await fillSignIn(agent, server.url, agentLogin);
     const inbox = agent.getByRole('listbox', { name: 'Conversations' });
     await expect(inbox).toBeVisible();
 

@@ -5,20 +5,11 @@
 // drill-down opens the conversation in the MAIN page (BroadcastChannel). An agent has no Dashboard button and the
 // server refuses the agent's token on the metrics API (403).
 import { test, expect, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { api, freePort, signIn, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@dashboard.test', password: 'correct horse battery staple' };
 const sup = { email: 'sup@dashboard.test', password: 'sup-password-123', name: 'Sara Supervisor' };
 const agent = { email: 'agent@dashboard.test', password: 'agent-password-123', name: 'Aki Agent' };
-
-async function signIn(page: Page, url: string, serverUrl: string, who: { email: string; password: string }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
-}
 
 test('dashboard window: opened from the header, live from the sync stream, drill-down into the main page, agents refused', async ({ browser }) => {
   const server = await startServer(await freePort(), tempDir('dash-server'), { THREADLINE_ADMIN_EMAIL: admin.email, THREADLINE_ADMIN_PASSWORD: admin.password });

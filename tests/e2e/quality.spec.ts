@@ -2,23 +2,14 @@
 // writes on web chat, the agent's conversation is resolved; the supervisor opens the dashboard window's Quality
 // tab, draws this week's sample, reviews the conversation with a comment and sees the result; the agent reads the
 // score and comment under "My reviews" and in the conversation itself. The server refuses the agent's review.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { isoWeekOf } from '../../src-shared/quality';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { api, freePort, signIn, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@quality.test', password: 'correct horse battery staple' };
 const sup = { email: 'sup@quality.test', password: 'sup-password-123', name: 'Sara Supervisor' };
 const agent = { email: 'agent@quality.test', password: 'agent-password-123', name: 'Aki Agent' };
 const COMMENT = 'Lovely tone. Next time link the refund policy.';
-
-async function signIn(page: Page, url: string, serverUrl: string, who: { email: string; password: string }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
-}
 
 test('quality: the supervisor draws the sample and reviews; the agent reads the comment', async ({ browser }) => {
   const server = await startServer(await freePort(), tempDir('quality-server'), { THREADLINE_ADMIN_EMAIL: admin.email, THREADLINE_ADMIN_PASSWORD: admin.password });

@@ -3,20 +3,11 @@
 // the report as CSV (a real download), drills down into the conversations behind a number, exports that list and
 // opens one in the main page; a new conversation reaches the report through the sync stream (throttled refetch).
 import fs from 'node:fs';
-import { test, expect, type Browser, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { test, expect, type Browser } from '@playwright/test';
+import { api, freePort, signIn, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@reports.test', password: 'correct horse battery staple' };
 const sup = { email: 'sup@reports.test', password: 'sup-password-123', name: 'Sara Supervisor' };
-
-async function signIn(page: Page, url: string, serverUrl: string, who: { email: string; password: string }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
-}
 
 async function customerWrites(browser: Browser, serverUrl: string, channelId: string, text: string) {
   const customer = await (await browser.newContext()).newPage();

@@ -2,19 +2,15 @@
 // header, automatic assignment that skips the agent who set Away, and collision detection — "Ana Lima is viewing"
 // and then "… is replying" in the other agent's conversation header.
 import { test, expect, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { api, freePort, signIn, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@routing.test', password: 'correct horse battery staple' };
 const ana = { email: 'ana@routing.test', password: 'ana-password-123', name: 'Ana Lima' };
 const budi = { email: 'budi@routing.test', password: 'budi-password-123', name: 'Budi Santoso' };
 
-async function signIn(page: Page, url: string, serverUrl: string, who: { email: string; password: string }) {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
+/** Signs in and shows every conversation (the tests watch routing decisions across queues). */
+async function signInToAll(page: Page, url: string, serverUrl: string, who: { email: string; password: string }) {
+  await signIn(page, url, serverUrl, who);
   await page.getByRole('tab', { name: 'All' }).click();
 }
 
@@ -36,8 +32,8 @@ test('routing: status control, automatic assignment skipping an away agent, "is 
 
     const anaPage = await (await browser.newContext()).newPage();
     const budiPage = await (await browser.newContext()).newPage();
-    await signIn(anaPage, hostA.url, server.url, ana);
-    await signIn(budiPage, hostB.url, server.url, budi);
+    await signInToAll(anaPage, hostA.url, server.url, ana);
+    await signInToAll(budiPage, hostB.url, server.url, budi);
 
     // Ana steps away: the header control, then the server knows.
     const status = anaPage.getByRole('combobox', { name: 'My status' });
@@ -99,8 +95,8 @@ test('handoff: "Assigned to … by rule" in the timeline, claim, transfer with a
 
     const anaPage = await (await browser.newContext()).newPage();
     const budiPage = await (await browser.newContext()).newPage();
-    await signIn(anaPage, hostA.url, server.url, ana);
-    await signIn(budiPage, hostB.url, server.url, budi);
+    await signInToAll(anaPage, hostA.url, server.url, ana);
+    await signInToAll(budiPage, hostB.url, server.url, budi);
     // The inbox header counts who is online.
     await expect(anaPage.getByRole('status', { name: '2 of 3 agents online: Ana Lima, Budi Santoso' })).toBeVisible({ timeout: 10_000 });
     await anaPage.getByRole('combobox', { name: 'My status' }).selectOption('away');

@@ -1,21 +1,12 @@
 // Issues 5 and 6, the admin screens: an admin configures business hours, teams, routing rules (ordered) and an SLA
 // policy in Settings, with validation next to the fields and the server's refusal in an alert; the REST API shows
 // what was saved. A supervisor sees Settings read-only; an agent does not see it at all.
-import { test, expect, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { test, expect } from '@playwright/test';
+import { api, freePort, signIn, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@e2e.test', password: 'correct horse battery staple' };
 const ana = { email: 'ana@e2e.test', password: 'ana-password-123', name: 'Ana' };
 const sari = { email: 'sari@e2e.test', password: 'sari-password-123', name: 'Sari' };
-
-async function signIn(page: Page, hostUrl: string, serverUrl: string, who: { email: string; password: string }) {
-  await page.goto(hostUrl);
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
 
 test('admin configures business hours, teams, ordered routing rules and an SLA policy; agents do not see Settings', async ({ browser }) => {
   test.setTimeout(90_000);

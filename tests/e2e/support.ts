@@ -1,6 +1,7 @@
 // Real processes for the end-to-end tests: the central server and the browser host, each started
 // with its own CLI exactly as a person would, on loopback, and stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
 import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,4 +95,19 @@ export async function api<T>(baseUrl: string, method: string, path: string, toke
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Fills the desktop's sign-in form (the page already shows it) and submits. */
+export async function fillSignIn(page: Page, serverUrl: string, who: { email: string; password: string }): Promise<void> {
+  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
+  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the browser host, signs in and waits for the inbox. */
+export async function signIn(page: Page, hostUrl: string, serverUrl: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(hostUrl);
+  await fillSignIn(page, serverUrl, who);
+  await expect(page.getByRole('listbox', { name: 'Conversations' })).toBeVisible();
 }

@@ -2,17 +2,10 @@
 // workspace (browser host + real core), the server goes away, the agent keeps working, restarts the
 // app, the server comes back, and the queued replies reach the customer exactly once, in order.
 import { test, expect, type Page } from '@playwright/test';
-import { api, freePort, startHost, startServer, tempDir } from './support';
+import { api, fillSignIn, freePort, startHost, startServer, tempDir } from './support';
 
 const admin = { email: 'admin@e2e.test', password: 'correct horse battery staple' };
 const agentLogin = { email: 'ana@e2e.test', password: 'ana-password-123', name: 'Ana Lima' };
-
-async function signIn(page: Page, serverUrl: string) {
-  await page.getByRole('textbox', { name: 'Server URL' }).fill(serverUrl);
-  await page.getByRole('textbox', { name: 'Email' }).fill(agentLogin.email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(agentLogin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 async function customerTexts(customer: Page): Promise<string[]> {
   return customer.getByRole('log', { name: 'Chat messages' }).getByRole('listitem').allInnerTexts();
@@ -36,7 +29,7 @@ test('web chat → server → agent desktop → reply, offline-tolerant', async 
 
     const agent = await (await browser.newContext()).newPage();
     await agent.goto(host.url);
-    await signIn(agent, server.url);
+    await fillSignIn(agent, server.url, agentLogin);
     const inbox = agent.getByRole('listbox', { name: 'Conversations' });
     await expect(inbox).toBeVisible();
 
