@@ -63,6 +63,8 @@ export class ChatView {
   private readonly csatBox: HTMLElement;
   /** The survey whose unanswered form is showing (a reconnect sends it again: the form must survive that). */
   private csatToken: string | null = null;
+  /** Surveys the customer set aside by writing on instead: not shown again in this page. */
+  private readonly csatWithdrawn = new Set<string>();
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private unread = 0;
@@ -190,6 +192,7 @@ export class ChatView {
   showCsat(survey: WidgetCsat): boolean {
     const box = this.csatBox;
     if (survey.score === null && survey.token === this.csatToken && !box.hidden) return false;
+    if (survey.score === null && this.csatWithdrawn.has(survey.token)) return false;
     const root = box.getRootNode() as Document | ShadowRoot;
     const hadFocus = !!root.activeElement && box.contains(root.activeElement);
     box.replaceChildren();
@@ -230,6 +233,18 @@ export class ChatView {
     box.append(title, form);
     this.scrollToEnd();
     return true;
+  }
+
+  /**
+   * The customer wrote again instead of rating: the unanswered form leaves the conversation (a rating form between
+   * new messages reads as a question about help still going on). A later visit may offer it again.
+   */
+  withdrawCsat(): void {
+    if (this.csatToken === null) return;
+    this.csatWithdrawn.add(this.csatToken);
+    this.csatToken = null;
+    this.csatBox.replaceChildren();
+    this.csatBox.hidden = true;
   }
 
   /** Count agent messages that arrived while the floating panel was closed. */

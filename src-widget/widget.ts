@@ -66,6 +66,7 @@ function start(config: WidgetConfig): void {
         return;
       }
       view.showNotice('');
+      view.withdrawCsat();
       const conn = ensureConnected();
       timeline.addPending(conn.send(text));
       view.render(timeline.list());

@@ -85,6 +85,16 @@ test('web chat customer rates the resolved conversation; the agent sees the rati
     await expect(survey.getByRole('radio')).toHaveCount(5);
     await expect(agent.getByRole('region', { name: 'Customer satisfaction' })).toContainText('no answer yet');
 
+    // The customer writes on instead of rating: the form leaves the chat, and this page does not show it again.
+    await customer.getByRole('textbox', { name: 'Your message' }).fill('Also, can I change the address?');
+    await customer.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(survey).toBeHidden();
+    await expect(chat).toContainText('Also, can I change the address?');
+    // A later visit offers it again: the rated conversation is still resolved (the new message started another one).
+    surveysShown.length = 0;
+    await customer.reload();
+    await expect(survey).toBeVisible({ timeout: 5000 });
+
     // Sending without a choice is refused with a message; then 2 with a comment, by keyboard for the score.
     await survey.getByRole('button', { name: 'Send rating' }).click();
     await expect(survey.getByRole('alert')).toHaveText('Choose a rating first.');
@@ -111,7 +121,7 @@ test('web chat customer rates the resolved conversation; the agent sees the rati
     await expect(agent.getByRole('button', { name: 'Reopen' })).toBeVisible();
     const log = agent.getByRole('log', { name: 'Messages' });
     await expect(log.getByRole('article')).toHaveCount(2);
-    await expect(chat.getByRole('listitem')).toHaveCount(2);
+    await expect(chat.getByRole('listitem')).toHaveCount(3);
   } finally {
     await host.stop();
     await server.stop();
