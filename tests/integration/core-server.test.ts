@@ -80,6 +80,8 @@ describe('desktop core ⇄ real server', () => {
     const state = await core.handlers['session.login']({ serverUrl: server.url, email: AGENT.email, password: AGENT.password });
     expect(state).toMatchObject({ connection: 'online', agent: { id: agentId, name: 'Ana' }, pendingMutations: 0 });
     expect((await core.handlers['channels.list']({})).map((c) => c.id)).toEqual([channel.id]);
+    // The bootstrap deferred the conversations' indexes and built them before sign-in reported synced.
+    expect(await core.inspect.cache.call('restoreDeferredIndexes', {})).toBe(false);
 
     const budi = await customer(server.url, channel.id);
     await budi.say('Hi, my order #1042 has not arrived');

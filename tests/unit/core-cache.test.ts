@@ -200,3 +200,44 @@ describe('reset and restart', () => {
     }
   });
 });
+
+describe('bootstrap with deferred conversation indexes', () => {
+  const schemaOf = (file: string): string[] => {
+    const db = new Database(file, { readonly: true });
+    const rows = (db.prepare("SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS s FROM sqlite_master ORDER BY type, name").all() as { s: string }[]).map((r) => r.s);
+    db.close();
+    return rows;
+  };
+  const conversationIndexes = (file: string) => schemaOf(file).filter((s) => s.startsWith('index conversations_'));
+
+  it('drops them for the pull, builds exactly the same ones at the end, and after a crash on the next open', async () => {
+    const fresh = tempDir();
+    await (await cacheIn(fresh)).close();
+    const expected = schemaOf(path.join(fresh, 'cache.sqlite'));
+    expect(expected.filter((s) => s.startsWith('index conversations_')).length).toBeGreaterThanOrEqual(11);
+
+    // The end of a pull: the same schema back, the same rows (with SLA columns) as an ordinary apply.
+    const dir = tempDir();
+    const cache = await cacheIn(dir);
+    await cache.call('deferConversationIndexes', {});
+    await cache.call('applyChanges', { changes: bootstrap(), cursor: 5, meId: me.id, collectFresh: false });
+    expect(conversationIndexes(path.join(dir, 'cache.sqlite'))).toEqual([]);
+    // The inbox still answers meanwhile (without the indexes).
+    const page = await cache.call('inboxList', { view: 'all', limit: 10, offset: 0, meId: me.id });
+    expect([page.total, page.items.map((r) => r.conversation.id)]).toEqual([1, ['cv-1']]);
+    expect(await cache.call('restoreDeferredIndexes', {})).toBe(true);
+    expect(await cache.call('restoreDeferredIndexes', {})).toBe(false);
+    expect(schemaOf(path.join(dir, 'cache.sqlite'))).toEqual(expected);
+
+    // A bootstrap that stopped half way: the worker builds them when it opens the cache again.
+    const crashed = tempDir();
+    const first = await openCache(crashed);
+    await first.call('deferConversationIndexes', {});
+    await first.call('applyChanges', { changes: bootstrap(), cursor: 5, meId: me.id, collectFresh: false });
+    await first.close();
+    expect(conversationIndexes(path.join(crashed, 'cache.sqlite'))).toEqual([]);
+    const reopened = await cacheIn(crashed);
+    expect(await reopened.call('restoreDeferredIndexes', {})).toBe(false);
+    expect(schemaOf(path.join(crashed, 'cache.sqlite'))).toEqual(expected);
+  });
+});

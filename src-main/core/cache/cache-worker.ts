@@ -27,6 +27,9 @@ if (process.platform === 'linux') {
 }
 const db = reusePreparedStatements(new Database(file));
 configure(db);
+// A bootstrap that stopped half way (crash, quit) left the conversations' indexes deferred: build them before
+// anything else reads or migrates the cache (meta exists from schema v1 on).
+if ((db.pragma('user_version', { simple: true }) as number) > 0) ops.restoreDeferredIndexes(db, {});
 migrate(db);
 
 parentPort!.on('message', (req: CacheRequest) => {

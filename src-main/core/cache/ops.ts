@@ -8,7 +8,7 @@ import type { InboxRow, InboxView, MessageView, ConversationDetail } from '../..
 import { uuidv7, nowIso } from '../../../src-shared/ids';
 import { SERVER_DERIVED_TABLES } from './schema';
 import { channelOrPlaceholder, contactOrPlaceholder, maxIso, parse, toInboxRow, type InboxSqlRow } from './rows';
-import { applySlaEventChange, slaEventsOf, slaOps, withLocalReply, writeSlaColumns } from './sla-ops';
+import { applySlaEventChange, slaColumns, slaEventsOf, slaOps, withLocalReply, writeSlaColumns } from './sla-ops';
 import { whatsappReplyRule } from '../../../src-shared/reply-window';
 import type { RoutingEvent } from '../../../src-shared/routing';
 import { applyPresenceChange, applyRoutingEventChange, presenceOf, routingEventsByIds, routingEventsOf, routingOps } from './routing-ops';
@@ -138,6 +138,18 @@ function writeConversation(db: DB, c: Conversation, serverJson: string | null): 
   ).run({ ...c, lastInboundAt: c.lastInboundAt, data: JSON.stringify(c), server: serverJson });
 }
 
+/** A conversation exactly as the server sent it (nothing pending): view = server row, SLA columns from it. */
+function writeServerConversation(db: DB, c: Conversation, json: string): void {
+  const { due, warn } = slaColumns(c);
+  db.prepare(
+    `INSERT INTO conversations (id, contact_id, channel_id, status, assignee_id, last_message_at, last_inbound_at, data, server_data, sla_due_at, sla_warn_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET contact_id = excluded.contact_id, channel_id = excluded.channel_id, status = excluded.status,
+       assignee_id = excluded.assignee_id, last_message_at = excluded.last_message_at, last_inbound_at = excluded.last_inbound_at,
+       data = excluded.data, server_data = excluded.server_data, sla_due_at = excluded.sla_due_at, sla_warn_at = excluded.sla_warn_at`,
+  ).run(c.id, c.contactId, c.channelId, c.status, c.assigneeId, c.lastMessageAt, c.lastInboundAt, json, json, due, warn);
+}
+
 function rebaseConversation(db: DB, id: string, opts: { serverRowJustWritten?: boolean } = {}): void {
   const pending = pendingFor(db, id);
   if (opts.serverRowJustWritten && pending.length === 0) {
@@ -200,7 +212,18 @@ function conversationIdOf(change: Change, db: DB): string | null {
   return null;
 }
 
-function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string>, freshMsg: Set<string>, freshRouting: Set<string>): void {
+/** What a batch tracks as it applies: the fresh sets are null when nobody will read them (a bootstrap). */
+interface ApplyState {
+  meId: string | null;
+  freshConv: Set<string> | null;
+  freshMsg: Set<string> | null;
+  freshRouting: Set<string>;
+  /** False when the outbox is empty: no conversation of this batch has anything to rebase. */
+  outboxInUse: boolean;
+}
+
+function applyOne(db: DB, ch: Change, st: ApplyState): void {
+  const { meId, freshConv, freshMsg, freshRouting } = st;
   const put = ch.op === 'put' && ch.data != null;
   const json = put ? JSON.stringify(ch.data) : '';
   switch (ch.entity) {
@@ -218,8 +241,13 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
         db.prepare('DELETE FROM messages WHERE conversation_id = ? AND from_server = 1').run(ch.id);
         return;
       }
-      const existed = db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(ch.id);
-      if (!existed) freshConv.add(ch.id);
+      if (freshConv && !db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(ch.id)) freshConv.add(ch.id);
+      if (!st.outboxInUse) {
+        // Nothing to rebase: the server's row is the view, written once with its SLA columns (what
+        // writeConversation + rebaseConversation would leave, without writing the row and its indexes twice).
+        writeServerConversation(db, ch.data as Conversation, json);
+        return;
+      }
       writeConversation(db, ch.data as Conversation, json);
       rebaseConversation(db, ch.id, { serverRowJustWritten: true });
       return;
@@ -230,8 +258,7 @@ function applyOne(db: DB, ch: Change, meId: string | null, freshConv: Set<string
         return;
       }
       const m = ch.data as Message;
-      const existed = db.prepare('SELECT 1 FROM messages WHERE id = ?').get(ch.id);
-      if (!existed) freshMsg.add(ch.id);
+      if (freshMsg && !db.prepare('SELECT 1 FROM messages WHERE id = ?').get(ch.id)) freshMsg.add(ch.id);
       // Server data wins: an optimistic row becomes the server's row (same id: the mutation's messageId).
       db.prepare(
         `INSERT INTO messages (id, conversation_id, created_at, text, data, from_server) VALUES (?, ?, ?, ?, ?, 1)
@@ -412,19 +439,24 @@ export const ops = {
     return db.transaction(() => {
       const entities = new Set<Change['entity']>();
       const conversationIds = new Set<string>();
-      const freshConv = new Set<string>();
-      const freshMsg = new Set<string>();
-      const freshRouting = new Set<string>();
+      const wantFresh = args.collectFresh !== false;
+      const st: ApplyState = {
+        meId: args.meId,
+        freshConv: wantFresh ? new Set() : null,
+        freshMsg: wantFresh ? new Set() : null,
+        freshRouting: new Set(),
+        outboxInUse: db.prepare('SELECT 1 FROM outbox LIMIT 1').get() !== undefined,
+      };
       for (const ch of args.changes) {
         entities.add(ch.entity);
         const cid = conversationIdOf(ch, db);
         if (cid) conversationIds.add(cid);
-        applyOne(db, ch, args.meId, freshConv, freshMsg, freshRouting);
+        applyOne(db, ch, st);
       }
       setMeta(db, 'cursor', String(args.cursor));
       setMeta(db, 'lastSyncedAt', nowIso());
       // A bootstrap does not notify, so it skips reading every new row back (collectFresh: false).
-      const fresh = args.collectFresh === false ? { conversations: [], messages: [] } : collectFresh(db, freshConv, freshMsg, freshRouting);
+      const fresh = wantFresh ? collectFresh(db, st.freshConv!, st.freshMsg!, st.freshRouting) : { conversations: [], messages: [] };
       return { entities: [...entities], conversationIds: [...conversationIds], fresh };
     })();
   },
@@ -687,6 +719,32 @@ export const ops = {
     if (getMeta(db, 'ftsBacklogFrom') !== null) return;
     const max = (db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM messages').get() as { m: number }).m;
     setMeta(db, 'ftsBacklogFrom', String(max + 1));
+  },
+
+  /**
+   * A bootstrap builds the conversations' secondary indexes (inbox orders, SLA, contact) once at the end instead of
+   * row by row: maintaining eleven indexes per written conversation took half of the bootstrap's cache time.
+   * Their exact CREATE statements wait in meta.deferredIndexes until restoreDeferredIndexes (at the end of the
+   * pull, or when the worker opens the cache after a crash), so the schema afterwards is the same as before.
+   */
+  deferConversationIndexes(db: DB, _args: Record<string, never>): void {
+    db.transaction(() => {
+      if (getMeta(db, 'deferredIndexes') !== null) return;
+      const rows = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversations' AND sql IS NOT NULL ORDER BY name").all() as { name: string; sql: string }[];
+      setMeta(db, 'deferredIndexes', JSON.stringify(rows.map((r) => r.sql)));
+      for (const r of rows) db.exec(`DROP INDEX "${r.name}"`);
+    })();
+  },
+
+  /** Builds the indexes deferConversationIndexes dropped (no-op when none wait); true when it built some. */
+  restoreDeferredIndexes(db: DB, _args: Record<string, never>): boolean {
+    return db.transaction(() => {
+      const json = getMeta(db, 'deferredIndexes');
+      if (json === null) return false;
+      for (const sql of parse<string[]>(json)) db.exec(sql);
+      setMeta(db, 'deferredIndexes', null);
+      return true;
+    })();
   },
 
   /** Indexes up to `limit` messages of the backlog (one transaction); returns how many are still waiting (limit 0: just count). */

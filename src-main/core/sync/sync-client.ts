@@ -295,7 +295,11 @@ export class SyncClient {
         this.welcomed = true;
         this.bootstrapping = this.cursor === 0;
         // A bootstrap leaves search indexing for afterwards (indexSearchBacklog), so the pull applies faster.
-        if (this.bootstrapping) await cache.call('searchBacklogStart', {});
+        // It also builds the conversations' indexes once at the end instead of row by row.
+        if (this.bootstrapping) {
+          await cache.call('searchBacklogStart', {});
+          await cache.call('deferConversationIndexes', {});
+        }
         events.state('online');
         this.pull();
         await this.push();
@@ -309,6 +313,9 @@ export class SyncClient {
         this.cursor = msg.cursor;
         if (result.entities.length) events.changed(result, result.fresh, !this.bootstrapping);
         if (msg.more) return;
+        // Before anyone is told we are synced: the inbox queries need the indexes a bootstrap deferred (a no-op
+        // otherwise; also after a bootstrap that a lost connection interrupted and this pull finished).
+        await cache.call('restoreDeferredIndexes', {});
         this.pulling = false;
         this.bootstrapping = false;
         this.releaseWaiters();
