@@ -15,9 +15,8 @@ import { DoNotDisturbToggle } from '../sla/DoNotDisturb';
 import { canOpenSettings, SettingsDialog } from '../settings/SettingsDialog';
 import { PresenceControl } from '../routing/PresenceControl';
 import { MyReviewsButton } from '../quality/MyReviews';
-import { canOpenDashboard } from '../dashboard/Dashboard';
 import { useMainWindowLinks } from '../dashboard/use-main-window-links';
-import { openDashboardWindow } from '../dashboard/window-links';
+import { canOpenDashboard, openDashboardWindow } from '../dashboard/window-links';
 
 export function Workspace({ session }: { session: SessionState }) {
   const { t } = useTranslation();

@@ -4,13 +4,10 @@
 // host: the /dashboard tab); DashboardApp.tsx mounts it there.
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../src-shared/domain';
 import { LiveTab } from './LiveTab';
 import { QualitySection, ReportsSection } from './sections';
 
 export { formatWait } from './live-view';
-
-export const canOpenDashboard = (role: Role | undefined): boolean => role === 'admin' || role === 'supervisor';
 
 export const dashboardSections = ['live', 'reports', 'quality'] as const;
 export type DashboardSection = (typeof dashboardSections)[number];

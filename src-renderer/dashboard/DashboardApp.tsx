@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { Toasts } from '../components/Toasts';
 import { useCoreEvents } from '../state/core-events';
 import { useSession } from '../state/queries';
-import { canOpenDashboard, Dashboard } from './Dashboard';
+import { Dashboard } from './Dashboard';
+import { canOpenDashboard } from './window-links';
 
 export function DashboardApp() {
   const { t } = useTranslation();

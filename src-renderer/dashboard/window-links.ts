@@ -4,12 +4,16 @@
 //   tab of its own, handing over the launch secret in the hash (which never reaches a server or a log).
 // - dashboard → main: Electron asks the shell ('window.showInMain', which focuses the main window like a
 //   threadline:// deep link); the browser host posts the same MainWindowLink on a same-origin BroadcastChannel.
+import type { Role } from '../../src-shared/domain';
 import { DASHBOARD_PATH, MAIN_WINDOW_CHANNEL, MainWindowLink } from '../../src-shared/ipc';
 import { SECRET_STORAGE_KEY } from '../bridge/secret';
 import type { RendererBridge } from '../bridge/types';
 import { call } from '../state/bridge-context';
 
 /** Which app this page is: the dashboard window (its own route) or the main workspace. */
+/** Who may open the dashboard (the server refuses everyone else's metrics anyway). */
+export const canOpenDashboard = (role: Role | undefined): boolean => role === 'admin' || role === 'supervisor';
+
 export function isDashboardLocation(loc: { pathname: string }): boolean {
   return loc.pathname === DASHBOARD_PATH || loc.pathname === `${DASHBOARD_PATH}/`;
 }
