@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ConversationStatus } from '../../src-shared/domain';
 import { InboxView, type InboxRow } from '../../src-shared/ipc';
 import { relativeTime } from '../lib/format';
-import { moveSelection } from '../lib/keyboard';
+import { moveSelection, tabIndexAfterKey } from '../lib/keyboard';
 import { useNow } from '../state/core-events';
 import { useChannels, useInbox } from '../state/queries';
 import { useUi } from '../state/ui-store';
@@ -78,12 +78,7 @@ export function Inbox() {
 
   function onTabKeyDown(e: KeyboardEvent<HTMLButtonElement>) {
     const order = InboxView.options;
-    const index = order.indexOf(view);
-    let next: InboxView | undefined;
-    if (e.key === 'ArrowRight') next = order[(index + 1) % order.length];
-    else if (e.key === 'ArrowLeft') next = order[(index + order.length - 1) % order.length];
-    else if (e.key === 'Home') next = order[0];
-    else if (e.key === 'End') next = order.at(-1);
+    const next = order[tabIndexAfterKey(e.key, order.indexOf(view), order.length)];
     if (!next) return;
     e.preventDefault();
     ui().setView(next);

@@ -4,10 +4,9 @@
 // host: the /dashboard tab); DashboardApp.tsx mounts it there.
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { tabIndexAfterKey } from '../lib/keyboard';
 import { LiveTab } from './LiveTab';
 import { QualitySection, ReportsSection } from './sections';
-
-export { formatWait } from './live-view';
 
 export const dashboardSections = ['live', 'reports', 'quality'] as const;
 export type DashboardSection = (typeof dashboardSections)[number];
@@ -25,8 +24,7 @@ export function Dashboard() {
   const tabs = useRef<Partial<Record<DashboardSection, HTMLButtonElement | null>>>({});
 
   function onTabKey(e: KeyboardEvent<HTMLButtonElement>) {
-    const i = dashboardSections.indexOf(section);
-    const next = e.key === 'ArrowRight' ? (i + 1) % dashboardSections.length : e.key === 'ArrowLeft' ? (i + dashboardSections.length - 1) % dashboardSections.length : e.key === 'Home' ? 0 : e.key === 'End' ? dashboardSections.length - 1 : -1;
+    const next = tabIndexAfterKey(e.key, dashboardSections.indexOf(section), dashboardSections.length);
     if (next < 0) return;
     e.preventDefault();
     const s = dashboardSections[next]!;

@@ -64,3 +64,16 @@ export function moveSelection(ids: readonly string[], current: string | null, de
   const next = Math.min(ids.length - 1, Math.max(0, index + delta));
   return ids[next]!;
 }
+
+/**
+ * ARIA tabs pattern: the index of the tab a key moves to among `count` tabs (Left/Right wrap, Home, End; Up/Down
+ * too for a vertical list), or -1 when the key does not move.
+ */
+export function tabIndexAfterKey(key: string, index: number, count: number, orientation: 'horizontal' | 'both' = 'horizontal'): number {
+  const both = orientation === 'both';
+  if (key === 'ArrowRight' || (both && key === 'ArrowDown')) return (index + 1) % count;
+  if (key === 'ArrowLeft' || (both && key === 'ArrowUp')) return (index - 1 + count) % count;
+  if (key === 'Home') return 0;
+  if (key === 'End') return count - 1;
+  return -1;
+}

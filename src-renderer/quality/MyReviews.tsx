@@ -1,7 +1,8 @@
 // "My reviews" (docs/quality.md): the header button and its dialog, listing the quality reviews of the signed-in
 // agent's conversations with the reviewers' comments; each opens its conversation. Escape closes.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useModal } from '../lib/use-modal';
 import { useUi } from '../state/ui-store';
 import { useMyReviews } from './queries';
 import { ReviewCard } from './ReviewCard';
@@ -30,18 +31,8 @@ export function MyReviewsButton() {
 function MyReviewsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useModal(onClose);
   const reviews = useMyReviews();
-  const close = useRef(onClose);
-  close.current = onClose;
-  useEffect(() => {
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 
   function open(conversationId: string) {
     useUi.getState().open(conversationId);

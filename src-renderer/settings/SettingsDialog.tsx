@@ -1,9 +1,11 @@
 // The Settings area (admins; supervisors read): one dialog with a tab per section. Keyboard: arrow keys, Home and
 // End move between tabs (roving tabindex); Escape closes.
-import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../src-shared/domain';
 import { ChannelSettingsPanel } from '../components/ChannelSettings';
+import { tabIndexAfterKey } from '../lib/keyboard';
+import { useModal } from '../lib/use-modal';
 import { AgentsPanel } from './AgentsPanel';
 import { TeamsPanel } from './TeamsPanel';
 import { EscalationPanel, RoutingRulesPanel } from './RulesPanels';
@@ -20,34 +22,12 @@ export function SettingsDialog({ role, onClose }: { role: Role; onClose: () => v
   const titleId = useId();
   const base = useId();
   const [section, setSection] = useState<SettingsSection>('channels');
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useModal(onClose);
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
   const readOnly = role !== 'admin';
 
-  const close = useRef(onClose);
-  close.current = onClose;
-  // Once: the workspace re-renders often, and focus must not jump back to the dialog while the admin types.
-  useEffect(() => {
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
   function onTabKey(e: ReactKeyboardEvent) {
-    const i = settingsSections.indexOf(section);
-    const next =
-      e.key === 'ArrowRight' || e.key === 'ArrowDown'
-        ? (i + 1) % settingsSections.length
-        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
-          ? (i - 1 + settingsSections.length) % settingsSections.length
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? settingsSections.length - 1
-              : -1;
+    const next = tabIndexAfterKey(e.key, settingsSections.indexOf(section), settingsSections.length, 'both');
     if (next < 0) return;
     e.preventDefault();
     const s = settingsSections[next]!;

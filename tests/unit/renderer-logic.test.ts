@@ -4,7 +4,7 @@ import { en } from '../../src-renderer/i18n/en';
 import { pickLanguage } from '../../src-renderer/i18n/languages';
 import { debounce } from '../../src-renderer/lib/debounce';
 import { deliveryLabel, relativeTime } from '../../src-renderer/lib/format';
-import { moveSelection, shortcutFor, targetKind, type KeyLike } from '../../src-renderer/lib/keyboard';
+import { moveSelection, shortcutFor, tabIndexAfterKey, targetKind, type KeyLike } from '../../src-renderer/lib/keyboard';
 import { invalidationsFor, queryKeys } from '../../src-renderer/state/query-keys';
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
@@ -13,6 +13,20 @@ const elem = (tagName: string, extra: { type?: string; role?: string; isContentE
   type: extra.type,
   isContentEditable: extra.isContentEditable ?? false,
   getAttribute: (n: string) => (n === 'role' ? (extra.role ?? null) : null),
+});
+
+describe('ARIA tabs keys', () => {
+  it('Left/Right wrap, Home/End jump, Up/Down only for a vertical list, other keys do not move', () => {
+    expect(tabIndexAfterKey('ArrowRight', 0, 3)).toBe(1);
+    expect(tabIndexAfterKey('ArrowRight', 2, 3)).toBe(0);
+    expect(tabIndexAfterKey('ArrowLeft', 0, 3)).toBe(2);
+    expect(tabIndexAfterKey('Home', 2, 3)).toBe(0);
+    expect(tabIndexAfterKey('End', 0, 3)).toBe(2);
+    expect(tabIndexAfterKey('ArrowDown', 0, 3)).toBe(-1);
+    expect(tabIndexAfterKey('ArrowDown', 2, 3, 'both')).toBe(0);
+    expect(tabIndexAfterKey('ArrowUp', 0, 3, 'both')).toBe(2);
+    expect(tabIndexAfterKey('Enter', 1, 3, 'both')).toBe(-1);
+  });
 });
 
 describe('keyboard shortcuts', () => {
