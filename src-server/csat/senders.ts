@@ -6,8 +6,7 @@ import { whatsappReplyRule } from '../../src-shared/reply-window';
 import type { EmailConfig, TelegramConfig, WhatsAppConfig } from '../channels/config-schemas';
 import { transportOf, classifySmtpError } from '../channels/email/adapter';
 import { apiOf, classifyTelegramError } from '../channels/telegram/adapter';
-import { classifyWhatsAppError } from '../channels/whatsapp/errors';
-import { GraphErrorBody } from '../channels/whatsapp/schema';
+import { postWhatsAppMessage } from '../channels/whatsapp/adapter';
 import { webchatIdentitiesOf } from '../channels/webchat/identity';
 import type { ChannelRuntime } from '../channels/runtime';
 import type { ChannelsTable } from '../store/schema';
@@ -37,7 +36,11 @@ async function identitiesOf(c: SendContext, type: string): Promise<string[]> {
   return rows.map((r) => r.value);
 }
 
-const failed = (outcome: { kind: string; reason?: string }): SendResult => ({ kind: 'failed', reason: outcome.reason ?? 'The channel refused the survey.' });
+/** A survey is never sent again (docs/csat.md), so a vendor error the reply queue would retry is final here too. */
+const failed = (outcome: { kind: string; reason?: string }): SendResult => {
+  const reason = outcome.reason ?? 'The channel refused the survey.';
+  return { kind: 'failed', reason: outcome.kind === 'retry' ? `${reason.replace(/;\s*retrying( later)?\.$/, '.')} The survey is not sent again.` : reason };
+};
 
 /** Web chat: the store is the delivery. Shown live to open widgets, and on the visitor's next hello. */
 const webchat: Sender = async (c) => {
@@ -96,21 +99,8 @@ const whatsapp: Sender = async (c) => {
   } else {
     return { kind: 'skipped', reason: 'Outside WhatsApp’s 24-hour window and no approved CSAT template is configured for this channel.' };
   }
-  let res: Response;
-  try {
-    res = await fetch(`${config.apiBaseUrl}/${encodeURIComponent(config.phoneNumberId)}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: c.signal,
-    });
-  } catch (err) {
-    return { kind: 'failed', reason: `Could not reach WhatsApp (${err instanceof Error ? err.message : String(err)}).` };
-  }
-  const json: unknown = await res.json().catch(() => null);
-  if (res.ok) return { kind: 'sent' };
-  const err = GraphErrorBody.safeParse(json);
-  return failed(classifyWhatsAppError(err.success ? err.data.error.code : undefined, res.status, err.success ? (err.data.error.error_data?.details ?? err.data.error.message) : undefined));
+  const outcome = await postWhatsAppMessage(config, body, c.signal);
+  return outcome.kind === 'sent' ? { kind: 'sent' } : failed(outcome);
 };
 
 /** Telegram: the question with an inline keyboard 1–5; the customer's tap arrives as a callback_query. */

@@ -227,6 +227,22 @@ describe('WhatsApp survey', () => {
   });
 });
 
+describe('WhatsApp survey, transient vendor error', () => {
+  it('a rate limit the reply queue would retry is final for a survey, and its reason says so', async () => {
+    const id = await waCustomer('6281111111105');
+    const sends = graph.requests.length;
+    graph.script.push({ status: 429, code: 130429, message: 'Rate limit hit' });
+    await resolve(id);
+    const failed = await settled(id);
+    expect(failed.state).toBe('failed');
+    expect(failed.detail).toMatch(/rate limit/i);
+    expect(failed.detail).not.toMatch(/retrying/);
+    expect(failed.detail).toMatch(/The survey is not sent again\.$/);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(graph.requests.slice(sends).filter((r) => r.body.type === 'interactive')).toHaveLength(1);
+  });
+});
+
 describe('Telegram survey', () => {
   it('an inline keyboard 1–5; the callback_query (webhook) records, answers the query and edits the message; not a message', async () => {
     expect((await postTg({ update_id: ++updateId, ...tgTextUpdate(424242, 11, 'Where is my parcel?') })).status).toBe(200);

@@ -153,28 +153,33 @@ export const whatsappAdapter: ChannelAdapter = {
         biz_opaque_callback_data: job.message.id,
       });
     }
-    let res: Response;
-    try {
-      res = await fetch(`${config.apiBaseUrl}/${encodeURIComponent(config.phoneNumberId)}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal,
-      });
-    } catch (err) {
-      return networkOutcome(err, 'WhatsApp');
-    }
-    const json: unknown = await res.json().catch(() => null);
-    if (res.ok) {
-      const ok = SendResponse.safeParse(json);
-      if (ok.success) return { kind: 'sent', externalId: ok.data.messages[0]!.id };
-      // Accepted (2xx) but unreadable: it was sent; we just cannot match statuses by wamid (callback data still works).
-      return { kind: 'sent', externalId: null };
-    }
-    const err = GraphErrorBody.safeParse(json);
-    return classifyWhatsAppError(err.success ? err.data.error.code : undefined, res.status, err.success ? (err.data.error.error_data?.details ?? err.data.error.message) : undefined);
+    return postWhatsAppMessage(config, body, signal);
   },
 };
+
+/** POST {apiBaseUrl}/{phone-number-id}/messages with a message body (reply, media, template, survey): the outcome. */
+export async function postWhatsAppMessage(config: WhatsAppConfig, body: unknown, signal: AbortSignal): Promise<SendOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(`${config.apiBaseUrl}/${encodeURIComponent(config.phoneNumberId)}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    return networkOutcome(err, 'WhatsApp');
+  }
+  const json: unknown = await res.json().catch(() => null);
+  if (res.ok) {
+    const ok = SendResponse.safeParse(json);
+    if (ok.success) return { kind: 'sent', externalId: ok.data.messages[0]!.id };
+    // Accepted (2xx) but unreadable: it was sent; we just cannot match statuses by wamid (callback data still works).
+    return { kind: 'sent', externalId: null };
+  }
+  const err = GraphErrorBody.safeParse(json);
+  return classifyWhatsAppError(err.success ? err.data.error.code : undefined, res.status, err.success ? (err.data.error.error_data?.details ?? err.data.error.message) : undefined);
+}
 
 /** WhatsApp's media types (…/cloud-api/reference/media#supported-media-types); anything else goes as a document. */
 export function waMediaType(file: OutboundFile, caption: string): 'image' | 'video' | 'audio' | 'document' {
