@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { pickAgent, strategies, type Candidate, type Strategy } from '../src-shared/routing';
 import type { ChannelType } from '../src-shared/domain';
+import { seededRandom } from '../src-shared/seeded-random';
 
 interface ChannelModel {
   type: ChannelType;
@@ -21,17 +22,6 @@ export const CHANNELS: ChannelModel[] = [
 ];
 const SKILLS = ['billing', 'tech', 'spanish'];
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const exp = (r: () => number, mean: number) => -Math.log(1 - r()) * mean;
 
 class Heap<T> {
@@ -103,7 +93,7 @@ export interface SimResult {
 
 /** One run: `agents` agents, offered load `load` (1 = the agents' combined service capacity), `hours` simulated. */
 export function simulate(strategy: Strategy, agents: number, opts: { seed?: number; load?: number; hours?: number } = {}): SimResult {
-  const r = rng(opts.seed ?? 42);
+  const r = seededRandom(opts.seed ?? 42);
   const load = opts.load ?? 0.95;
   const horizon = (opts.hours ?? 4) * 60;
   // Agents: skills (each with probability 0.4, at least one), capacities around the channel defaults.

@@ -5,6 +5,7 @@
 // with `now`. Pure: it returns the seeds, demo.ts writes them.
 import type { Priority } from '../src-shared/domain';
 import type { SeedConversation } from './domain/commands';
+import { seededRandom } from '../src-shared/seeded-random';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -19,17 +20,6 @@ export interface DemoChannels {
   whatsapp: string;
 }
 
-/** mulberry32: tiny, fast and good enough for demo data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Topic {
   lang: 'en' | 'id';
@@ -192,7 +182,7 @@ type Contact = { name: string; email?: string; identity: { channelType: 'webchat
  * (awaiting the customer); one with no reply by then is left out.
  */
 export function demoHistory(now: number, channels: DemoChannels, agent: (key: AgentKey) => Author): SeedConversation[] {
-  const rnd = prng(20261126);
+  const rnd = seededRandom(20261126);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const weighted = <T>(pairs: readonly (readonly [T, number])[]): T => {
