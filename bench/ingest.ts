@@ -11,8 +11,9 @@ import Database from 'better-sqlite3';
 import { createServer } from '../src-server/app';
 import { hubSignatureOf } from '../src-server/channels/verify';
 import { summarise, round, type Summary } from './stats';
+import { BENCH_PHONE_ID, whatsappTextWebhook } from './whatsapp-webhook';
 
-const PHONE_ID = '106540352242922';
+const PHONE_ID = BENCH_PHONE_ID;
 const APP_SECRET = 'bench-app-secret';
 const ADMIN = { email: 'admin@bench.local', password: 'bench-password-1' };
 
@@ -42,25 +43,7 @@ export interface IngestResults {
 
 function payload(i: number, customers: number, seed: number) {
   const waId = String(6281200000000 + ((i * 7919 + seed) % customers));
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_ID },
-              contacts: [{ profile: { name: `Customer ${waId.slice(-4)}` }, wa_id: waId }],
-              messages: [{ from: waId, id: `wamid.bench.${seed}.${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `Halo, ini pesan nomor ${i} tentang pesanan saya` } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return whatsappTextWebhook({ waId, id: `wamid.bench.${seed}.${i}`, text: `Halo, ini pesan nomor ${i} tentang pesanan saya` });
 }
 
 export async function measureIngest(opts: { messages: number; customers: number; concurrency: number; seed: number }): Promise<IngestResults> {

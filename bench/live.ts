@@ -28,6 +28,7 @@ import type { CacheClient } from '../src-main/core/cache/client';
 import { reusePreparedStatements } from '../src-main/core/cache/statement-cache';
 import { summarise, type Summary } from './stats';
 import { startServerProcess } from './procs';
+import { BENCH_PHONE_ID, whatsappTextWebhook } from './whatsapp-webhook';
 
 export interface LiveResults {
   clients: number;
@@ -64,7 +65,7 @@ function inThreadCache(file: string): CacheClient & { db: Database.Database } {
   };
 }
 
-const PHONE_ID = '106540352242922';
+const PHONE_ID = BENCH_PHONE_ID;
 const APP_SECRET = 'bench-live-app-secret';
 
 async function setUpServer(dir: string, agents: number) {
@@ -102,26 +103,7 @@ async function setUpChannel(url: string, adminToken: string, agentIds: string[])
 }
 
 function webhookBody(i: number, text: string): string {
-  const waId = String(6281200000000 + (i % 25));
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_ID },
-              contacts: [{ profile: { name: `Customer ${waId.slice(-4)}` }, wa_id: waId }],
-              messages: [{ from: waId, id: `wamid.live.${Date.now()}.${i}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return whatsappTextWebhook({ waId: String(6281200000000 + (i % 25)), id: `wamid.live.${Date.now()}.${i}`, text });
 }
 
 async function bareBroadcast(clients: number, rounds: number): Promise<number[]> {
